@@ -1,0 +1,113 @@
+//! Command-line arguments, kept apart from the work. All help is Chinese.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::diag::MessageFormat;
+
+const HELP_TEMPLATE: &str = "{before-help}{name} {version}\n{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
+const SUB_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "baosong",
+    version,
+    about = "报送：按通知要求排版、检查学校报送材料，生成 Word 与 PDF",
+    help_template = HELP_TEMPLATE,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    next_help_heading = "选项",
+    after_help = "示例：\n  baosong new case 我的案例      新建一份案例模板\n  baosong build 我的案例/case.toml  生成 Word 和 PDF\n  baosong fonts                  查看各部分所用字体"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 把 TOML 材料排版成 Word（.docx）和 PDF
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项")]
+    Build(BuildArgs),
+    /// 查看每个部分（标题、正文……）找到的字体
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项")]
+    Fonts(FontArgs),
+    /// 新建一份带说明的材料模板
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项")]
+    New(NewArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Word 和 PDF 都生成
+    All,
+    /// 只生成 Word
+    Docx,
+    /// 只生成 PDF
+    Pdf,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct FontArgs {
+    /// 额外的字体文件夹（可多次使用），在系统字体之前查找
+    #[arg(long = "font-path", value_name = "文件夹")]
+    pub font_paths: Vec<PathBuf>,
+    /// 规则文件（默认使用输入文件旁的 baosong.toml，没有则用内置规则）
+    #[arg(long = "rules", value_name = "文件")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// 要排版的材料文件（.toml），可以一次给多个
+    #[arg(value_name = "文件", required = true)]
+    pub files: Vec<PathBuf>,
+    /// 输出文件夹（默认与输入文件放在一起）
+    #[arg(short = 'o', long = "out", value_name = "文件夹")]
+    pub out: Option<PathBuf>,
+    /// 生成哪种文件
+    #[arg(long = "format", value_enum, default_value_t = OutputFormat::All, value_name = "格式")]
+    pub format: OutputFormat,
+    /// 用自己的 Typst 模板代替内置模板
+    #[arg(long = "template", value_name = "文件")]
+    pub template: Option<PathBuf>,
+    /// 缺少规定字体时报错，而不是改用内置近似字体
+    #[arg(long = "strict-fonts")]
+    pub strict_fonts: bool,
+    /// 有警告也视为失败（退出码 1）
+    #[arg(long = "deny-warnings")]
+    pub deny_warnings: bool,
+    /// 诊断信息的输出格式
+    #[arg(long = "message-format", value_enum, default_value_t = MessageFormat::Human, value_name = "格式")]
+    pub message_format: MessageFormat,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    /// 典型案例或职教故事
+    Case,
+    /// 工作方案
+    Plan,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// 材料类型
+    #[arg(value_enum, value_name = "类型")]
+    pub kind: NewKind,
+    /// 放在哪个文件夹（默认当前文件夹；不存在会新建）
+    #[arg(value_name = "文件夹")]
+    pub dir: Option<PathBuf>,
+}

@@ -1,0 +1,152 @@
+//! `baosong build`: TOML → model → intermediate document → .docx and .pdf.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::exit;
+use crate::cli::{BuildArgs, OutputFormat};
+use crate::diag::{code, Diagnostic, Reporter};
+use crate::fonts::{self, FontSet};
+use crate::render;
+use crate::rules::Rules;
+
+/// Everything that stays the same across the files of one run.
+pub struct Session {
+    pub args_template: Option<String>,
+    fonts: HashMap<(PathBuf, String), Arc<FontSet>>,
+    lookalike_told: bool,
+    /// Test seam: skip system fonts so results do not depend on the machine.
+    pub system_fonts: bool,
+}
+
+impl Session {
+    pub fn new() -> Self {
+        Session {
+            args_template: None,
+            fonts: HashMap::new(),
+            lookalike_told: false,
+            system_fonts: std::env::var_os("BAOSONG_NO_SYSTEM_FONTS").is_none(),
+        }
+    }
+
+    fn fonts_for(&mut self, dir: &Path, rules: &Rules, font_paths: &[PathBuf]) -> Arc<FontSet> {
+        let key = (dir.to_path_buf(), serde_json::to_string(&rules.faces).unwrap_or_default());
+        let system = self.system_fonts;
+        self.fonts
+            .entry(key)
+            .or_insert_with(|| Arc::new(FontSet::load(rules, &fonts::search_for(dir, font_paths, system))))
+            .clone()
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn run(args: &BuildArgs, reporter: &mut Reporter) -> u8 {
+    let mut session = Session::new();
+    if let Some(t) = &args.template {
+        match std::fs::read_to_string(t) {
+            Ok(s) => session.args_template = Some(s),
+            Err(e) => {
+                reporter.emit(&Diagnostic::error(
+                    code::UNREADABLE,
+                    format!("无法读取模板 {}：{}", t.display(), crate::io_reason(&e)),
+                ));
+                return exit::UNUSABLE;
+            }
+        }
+    }
+    let mut status = exit::OK;
+    for file in &args.files {
+        let s = build_one(file, args, &mut session, reporter);
+        status = status.max(s);
+    }
+    if status == exit::OK && args.deny_warnings && reporter.warnings > 0 {
+        status = exit::VIOLATIONS;
+    }
+    status
+}
+
+fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mut Reporter) -> u8 {
+    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let rules = match crate::config::load_rules(args.fonts.rules.as_deref(), &dir) {
+        Ok(r) => r,
+        Err(d) => {
+            reporter.emit(&d);
+            return exit::UNUSABLE;
+        }
+    };
+    let loaded = crate::input::load_file(file);
+    reporter.emit_all(&loaded.diagnostics);
+    let Some(doc) = loaded.document else {
+        return exit::UNUSABLE;
+    };
+    let mut diags = Vec::new();
+    let Some(ir) = crate::ir::build(&doc, &rules, &mut diags) else {
+        reporter.emit_all(&diags);
+        return exit::UNUSABLE;
+    };
+    reporter.emit_all(&diags);
+
+    let want_pdf = args.format != OutputFormat::Docx;
+    let want_docx = args.format != OutputFormat::Pdf;
+    let out_dir = args.out.clone().unwrap_or_else(|| dir.clone());
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    let inputs: Vec<PathBuf> =
+        std::iter::once(file.to_path_buf()).chain(doc.photos.iter().map(|p| p.resolved.clone())).collect();
+
+    let mut status = exit::OK;
+    if want_pdf {
+        let fonts = session.fonts_for(&dir, &rules, &args.fonts.font_paths);
+        if !session.lookalike_told {
+            if let Some(n) = fonts.lookalike_notice(args.strict_fonts) {
+                session.lookalike_told = true;
+                reporter.emit(&n);
+                if args.strict_fonts {
+                    return exit::UNUSABLE;
+                }
+            }
+        }
+        reporter.emit_all(&crate::coverage::check(&doc, &ir, &rules, &fonts));
+        let template = session.args_template.as_deref().unwrap_or(render::pdf::TEMPLATE);
+        match render::pdf::render(&ir, &rules, &fonts, template) {
+            Ok(bytes) => {
+                let path = out_dir.join(format!("{stem}.pdf"));
+                match crate::output::write_atomic(&path, &bytes, &inputs) {
+                    Ok(()) => reporter.note(&format!("已生成 {}", path.display())),
+                    Err(d) => {
+                        reporter.emit(&d);
+                        status = exit::UNUSABLE;
+                    }
+                }
+            }
+            Err(d) => {
+                reporter.emit(&d.in_file(&doc.file));
+                status = exit::UNUSABLE;
+            }
+        }
+    }
+    if want_docx {
+        match render::docx::render(&ir, &rules) {
+            Ok(bytes) => {
+                let path = out_dir.join(format!("{stem}.docx"));
+                match crate::output::write_atomic(&path, &bytes, &inputs) {
+                    Ok(()) => reporter.note(&format!("已生成 {}", path.display())),
+                    Err(d) => {
+                        reporter.emit(&d);
+                        status = exit::UNUSABLE;
+                    }
+                }
+            }
+            Err(d) => {
+                reporter.emit(&d.in_file(&doc.file));
+                status = exit::UNUSABLE;
+            }
+        }
+    }
+    status
+}

@@ -1,0 +1,49 @@
+//! `baosong fonts`: which face each role gets, and from where.
+
+use std::path::Path;
+
+use super::exit;
+use crate::cli::FontArgs;
+use crate::diag::Reporter;
+use crate::fonts::{self, FontSet, Source};
+use crate::rules::{size, Role};
+
+pub fn run(args: &FontArgs, reporter: &mut Reporter) -> u8 {
+    let dir = Path::new(".");
+    let rules = match crate::config::load_rules(args.rules.as_deref(), dir) {
+        Ok(r) => r,
+        Err(d) => {
+            reporter.emit(&d);
+            return exit::UNUSABLE;
+        }
+    };
+    let system = std::env::var_os("BAOSONG_NO_SYSTEM_FONTS").is_none();
+    let set = FontSet::load(&rules, &fonts::search_for(dir, &args.font_paths, system));
+    println!("{:<8}{:<16}{:<8}使用的字体", "部分", "规定字体", "字号");
+    for role in Role::ALL {
+        let st = rules.style(role);
+        let c = set.for_role(&rules, role);
+        let used = match &c.source {
+            Source::Installed { path, alias } => format!("{}（已安装，名称“{}”，{}）", c.family, alias, path.display()),
+            Source::Bundled { file } => format!("{} {}（内置近似字体 fonts/{}）", c.family, c.weight, file),
+        };
+        println!("{:<8}{:<16}{:<8}{}", pad(role.label(), 8), pad(&c.mandated, 16), pad(&size::name(st.size_pt), 8), used);
+    }
+    match &set.latin {
+        Some((fam, _)) => println!("\n西文和数字：{fam}"),
+        None => println!("\n西文和数字：未找到 Times New Roman 或同类字体，PDF 中使用中文字体自带的西文字形"),
+    }
+    if !set.lookalikes().is_empty() {
+        println!("\n提示：标有“内置近似字体”的部分在 PDF 中用近似字体代替；Word 文件中始终写明规定字体。");
+    }
+    exit::OK
+}
+
+/// Pads by display width, so Chinese columns line up.
+fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    let fill = (width * 2).saturating_sub(w) / 2;
+    let _ = fill;
+    let target = width * 2;
+    format!("{s}{}", " ".repeat(target.saturating_sub(w).saturating_sub(0) / 1).chars().take(target.saturating_sub(w)).collect::<String>())
+}

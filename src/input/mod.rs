@@ -1,0 +1,507 @@
+//! Input: reads a TOML document, checks it against its type's schema with
+//! exact spans, and builds the typed model. Every problem becomes a Chinese
+//! diagnostic pointing at file:line:column.
+
+pub mod schema;
+mod paths;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::diag::{code, Diagnostic, SourceFile};
+use crate::model::{Category, DocType, Document, MediaRef, Text};
+use schema::{Field, Kind};
+
+pub use paths::resolve_inside;
+
+/// A checked value with its span in the source.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub span: Range<usize>,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Str(Text),
+    Int(i64),
+    Date(toml::value::Date),
+    Bool(bool),
+    List(Vec<Node>),
+    Table(Table),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub span: Range<usize>,
+    pub entries: BTreeMap<String, Node>,
+}
+
+impl Table {
+    pub fn text(&self, key: &str) -> Option<&Text> {
+        match &self.entries.get(key)?.value {
+            Value::Str(t) => Some(t),
+            _ => None,
+        }
+    }
+    pub fn records(&self, key: &str) -> Vec<&Table> {
+        match self.entries.get(key).map(|n| &n.value) {
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|n| match &n.value {
+                    Value::Table(t) => Some(t),
+                    _ => None,
+                })
+                .collect(),
+            _ => vec![],
+        }
+    }
+}
+
+/// Result of loading: the model if it could be built, and every diagnostic.
+pub struct Loaded {
+    pub document: Option<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and loads one input file.
+pub fn load_file(path: &Path) -> Loaded {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Loaded {
+                document: None,
+                diagnostics: vec![Diagnostic::error(
+                    code::UNREADABLE,
+                    format!("无法读取文件 {}：{}", path.display(), crate::io_reason(&e)),
+                )
+                .hint("请检查文件名和路径是否正确")],
+            }
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let file = Arc::new(SourceFile { path: path.to_path_buf(), text: lossy.into() });
+            return Loaded {
+                document: None,
+                diagnostics: vec![Diagnostic::error(code::UNREADABLE, "文件不是 UTF-8 编码")
+                    .at(&file, at..at + 1)
+                    .hint("请用记事本“另存为”并选择 UTF-8 编码后再试")],
+            };
+        }
+    };
+    let file = Arc::new(SourceFile { path: path.to_path_buf(), text: text.into() });
+    load_source(file)
+}
+
+/// Loads a document from source text already in memory.
+pub fn load_source(file: Arc<SourceFile>) -> Loaded {
+    let mut diags = Vec::new();
+    let src: &str = &file.text;
+    // A BOM written by Notepad is harmless: skip it.
+    let table = match DeTable::parse(src) {
+        Ok(t) => t,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error(code::TOML_SYNTAX, format!("TOML 格式错误：{}", first_line(e.message())))
+                    .at(&file, span)
+                    .hint("检查引号是否成对、等号两边是否写全；多段正文请用三个双引号 \"\"\" 括起来"),
+            );
+            return Loaded { document: None, diagnostics: diags };
+        }
+    };
+
+    let doc_type = match table.get_ref().get("type").map(|v| (v.get_ref(), v.span())) {
+        None => DocType::Case,
+        Some((DeValue::String(s), span)) => match DocType::from_key(s) {
+            Some(t) => t,
+            None => {
+                let known: Vec<String> =
+                    schema::TYPES.iter().map(|(k, l, _)| format!("\"{k}\"（{l}）")).collect();
+                diags.push(
+                    Diagnostic::error(code::BAD_VALUE, format!("不支持的材料类型 \"{s}\""))
+                        .at(&file, span)
+                        .label("这里")
+                        .hint(format!("type 可以是：{}", known.join("、"))),
+                );
+                return Loaded { document: None, diagnostics: diags };
+            }
+        },
+        Some((_, span)) => {
+            diags.push(
+                Diagnostic::error(code::WRONG_TYPE, "type 应当是字符串")
+                    .at(&file, span)
+                    .hint("例如 type = \"case\""),
+            );
+            return Loaded { document: None, diagnostics: diags };
+        }
+    };
+    let fields = schema::fields_of(doc_type.key()).expect("every DocType has a schema");
+    let root_span = 0..src.len();
+    let checked = check_table(&file, table.get_ref(), root_span, fields, "", &mut diags);
+    if diags.iter().any(|d| d.is_error()) {
+        return Loaded { document: None, diagnostics: diags };
+    }
+    let document = build_document(&file, doc_type, &checked, &mut diags);
+    Loaded { document, diagnostics: diags }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s).trim()
+}
+
+fn check_table(
+    file: &Arc<SourceFile>,
+    table: &DeTable,
+    span: Range<usize>,
+    fields: &[Field],
+    prefix: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Table {
+    let mut out = Table { span: span.clone(), entries: BTreeMap::new() };
+    for (key, value) in table.iter() {
+        let name: &str = key.get_ref();
+        let Some(field) = fields.iter().find(|f| f.name == name) else {
+            let mut d = Diagnostic::error(code::UNKNOWN_KEY, format!("未知字段 `{prefix}{name}`"))
+                .at(file, key.span())
+                .label("不认识的字段");
+            d = match suggest(name, fields) {
+                Some(s) => d.hint(format!("是否想写 `{s}`？")),
+                None => d.hint(format!(
+                    "这里可以写的字段有：{}",
+                    fields.iter().map(|f| format!("{}（{}）", f.name, f.label)).collect::<Vec<_>>().join("、")
+                )),
+            };
+            diags.push(d);
+            continue;
+        };
+        if let Some(node) = check_value(file, value, field, prefix, diags) {
+            out.entries.insert(name.to_string(), node);
+        }
+    }
+    for f in fields.iter().filter(|f| f.required) {
+        if !out.entries.contains_key(f.name) && !table.iter().any(|(k, _)| k.get_ref() == f.name) {
+            let at = if prefix.is_empty() { 0..0 } else { span.start..span.start };
+            diags.push(
+                Diagnostic::error(code::MISSING_KEY, format!("缺少必填字段 `{prefix}{}`（{}）", f.name, f.label))
+                    .at(file, at)
+                    .hint(format!("请补上一行：{} = …", f.name)),
+            );
+        }
+    }
+    out
+}
+
+fn check_value(
+    file: &Arc<SourceFile>,
+    value: &Spanned<DeValue>,
+    field: &Field,
+    prefix: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node> {
+    let span = value.span();
+    let wrong = |diags: &mut Vec<Diagnostic>| {
+        diags.push(
+            Diagnostic::error(
+                code::WRONG_TYPE,
+                format!("字段 `{prefix}{}`（{}）应当是{}", field.name, field.label, field.kind.describe()),
+            )
+            .at(file, span.clone())
+            .label(format!("这里是{}", describe_de(value.get_ref()))),
+        );
+        None
+    };
+    let v = match (field.kind, value.get_ref()) {
+        (Kind::Str | Kind::Text, DeValue::String(s)) => {
+            Value::Str(Text::new(s.to_string(), span.clone(), content_offset(&file.text, &span, s)))
+        }
+        (Kind::Int, DeValue::Integer(i)) => {
+            let raw = i.as_str().replace('_', "");
+            match i64::from_str_radix(raw.trim_start_matches(['0', 'x', 'o', 'b']).trim_start_matches('+'), i.radix())
+                .or_else(|_| raw.parse::<i64>())
+            {
+                Ok(n) => Value::Int(n),
+                Err(_) => return wrong(diags),
+            }
+        }
+        (Kind::Date, DeValue::Datetime(dt)) => match (dt.date, dt.time) {
+            (Some(d), None) => Value::Date(d),
+            _ => return wrong(diags),
+        },
+        (Kind::Bool, DeValue::Boolean(b)) => Value::Bool(*b),
+        (Kind::StrList, DeValue::Array(items)) => {
+            let mut out = Vec::new();
+            for it in items.iter() {
+                match it.get_ref() {
+                    DeValue::String(s) => out.push(Node {
+                        span: it.span(),
+                        value: Value::Str(Text::new(s.to_string(), it.span(), content_offset(&file.text, &it.span(), s))),
+                    }),
+                    _ => return wrong(diags),
+                }
+            }
+            Value::List(out)
+        }
+        (Kind::Records(sub), DeValue::Array(items)) => {
+            let mut out = Vec::new();
+            for (i, it) in items.iter().enumerate() {
+                match it.get_ref() {
+                    DeValue::Table(t) => {
+                        let p = format!("{prefix}{}[{}].", field.name, i + 1);
+                        let checked = check_table(file, t, it.span(), sub, &p, diags);
+                        out.push(Node { span: it.span(), value: Value::Table(checked) });
+                    }
+                    _ => return wrong(diags),
+                }
+            }
+            Value::List(out)
+        }
+        (Kind::Table(sub), DeValue::Table(t)) => {
+            let p = format!("{prefix}{}.", field.name);
+            Value::Table(check_table(file, t, span.clone(), sub, &p, diags))
+        }
+        _ => return wrong(diags),
+    };
+    Some(Node { span, value: v })
+}
+
+fn describe_de(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "字符串",
+        DeValue::Integer(_) => "整数",
+        DeValue::Float(_) => "小数",
+        DeValue::Boolean(_) => "布尔值",
+        DeValue::Datetime(_) => "日期时间",
+        DeValue::Array(_) => "数组",
+        DeValue::Table(_) => "表",
+    }
+}
+
+/// The closest known key, by spelling or by its Chinese name.
+fn suggest(name: &str, fields: &[Field]) -> Option<&'static str> {
+    if let Some(f) = fields.iter().find(|f| f.label == name || f.label.contains(name) && !name.is_empty() && name.chars().all(|c| !c.is_ascii())) {
+        return Some(f.name);
+    }
+    let lower = name.to_ascii_lowercase();
+    fields
+        .iter()
+        .map(|f| (strsim::damerau_levenshtein(&lower, f.name), f.name))
+        .filter(|(d, n)| *d <= 2.max(n.len() / 3) && *d < n.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+/// Where the decoded string starts in the source, when the raw text maps one
+/// to one onto it (no escapes): then spans inside the string are exact.
+fn content_offset(src: &str, span: &Range<usize>, decoded: &str) -> Option<usize> {
+    let raw = src.get(span.clone())?;
+    let (open, close) = ["\"\"\"", "'''", "\"", "'"]
+        .iter()
+        .find(|q| raw.starts_with(**q) && raw.ends_with(**q) && raw.len() >= 2 * q.len())
+        .map(|q| (q.len(), q.len()))?;
+    let mut start = span.start + open;
+    let mut inner = &raw[open..raw.len() - close];
+    if open == 3 {
+        if let Some(rest) = inner.strip_prefix("\r\n") {
+            inner = rest;
+            start += 2;
+        } else if let Some(rest) = inner.strip_prefix('\n') {
+            inner = rest;
+            start += 1;
+        }
+    }
+    (inner == decoded).then_some(start)
+}
+
+fn build_document(
+    file: &Arc<SourceFile>,
+    doc_type: DocType,
+    t: &Table,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Document> {
+    let dir = file.path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+    let required = |key: &str, diags: &mut Vec<Diagnostic>| -> Option<Text> {
+        let t = t.text(key)?.clone();
+        if t.value.trim().is_empty() {
+            let label = schema::CASE.iter().find(|f| f.name == key).map(|f| f.label).unwrap_or(key);
+            diags.push(
+                Diagnostic::error(code::EMPTY_TEXT, format!("{label}（{key}）不能为空"))
+                    .at(file, t.span.clone())
+                    .hint(format!("请填写{label}")),
+            );
+            return None;
+        }
+        Some(t)
+    };
+    let title = required("title", diags);
+    let unit = required("unit", diags);
+    let body = required("body", diags);
+    let category = match t.text("category") {
+        None => None,
+        Some(c) => match Category::from_name(c.value.trim()) {
+            Some(cat) => Some(cat),
+            None => {
+                diags.push(
+                    Diagnostic::error(code::BAD_VALUE, format!("材料类别 \"{}\" 不在通知规定的范围内", c.value))
+                        .at(file, c.span.clone())
+                        .hint(format!("category 可以是：{}", schema::CATEGORIES.join("、"))),
+                );
+                None
+            }
+        },
+    };
+    let media = |key: &str, diags: &mut Vec<Diagnostic>| -> Vec<MediaRef> {
+        t.records(key)
+            .into_iter()
+            .filter_map(|rec| {
+                let path = rec.text("path")?.clone();
+                let resolved = match resolve_inside(&dir, &path.value) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        diags.push(e.diagnostic().at(file, path.span.clone()));
+                        return None;
+                    }
+                };
+                Some(MediaRef {
+                    path,
+                    resolved,
+                    caption: rec.text("caption").cloned().filter(|c| !c.value.trim().is_empty()),
+                    span: rec.span.clone(),
+                })
+            })
+            .collect()
+    };
+    let photos = media("photos", diags);
+    let videos = media("videos", diags);
+    if diags.iter().any(|d| d.is_error()) {
+        return None;
+    }
+    Some(Document {
+        file: file.clone(),
+        dir,
+        doc_type,
+        category,
+        title: title?,
+        unit: unit?,
+        region: t.text("region").cloned(),
+        body: body?,
+        photos,
+        videos,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Loaded {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("case.toml");
+        std::fs::write(&path, text).unwrap();
+        let l = load_file(&path);
+        drop(dir);
+        l
+    }
+
+    fn only_error(l: &Loaded) -> &Diagnostic {
+        let errs: Vec<_> = l.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errs.len(), 1, "{:#?}", l.diagnostics);
+        errs[0]
+    }
+
+    const OK: &str = "title = \"匠心筑梦\"\nunit = \"某校\"\nbody = \"\"\"\n第一段。\n\n第二段。\n\"\"\"\n";
+
+    #[test]
+    fn loads_minimal_case() {
+        let l = load(OK);
+        let d = l.document.expect("document");
+        assert_eq!(d.title.value, "匠心筑梦");
+        assert_eq!(d.doc_type, DocType::Case);
+        // Body content maps exactly onto the source.
+        let src = &d.file.text;
+        let r = d.body.source_range(0..3);
+        assert_eq!(&src[r], "第");
+    }
+
+    #[test]
+    fn unknown_key_suggests_nearest() {
+        let l = load(&OK.replace("title", "titel"));
+        let errs: Vec<_> = l.diagnostics.iter().filter(|d| d.code == code::UNKNOWN_KEY).collect();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line_col(), Some((1, 1)));
+        assert_eq!(errs[0].hint.as_deref(), Some("是否想写 `title`？"));
+        assert!(l.diagnostics.iter().any(|d| d.code == code::MISSING_KEY));
+    }
+
+    #[test]
+    fn chinese_key_suggests_field() {
+        let l = load(&OK.replace("unit", "报送单位"));
+        let d = l.diagnostics.iter().find(|d| d.code == code::UNKNOWN_KEY).unwrap();
+        assert_eq!(d.hint.as_deref(), Some("是否想写 `unit`？"));
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let l = load("title = \"未闭合\nunit = \"x\"\n");
+        let d = only_error(&l);
+        assert_eq!(d.code, code::TOML_SYNTAX);
+        assert_eq!(d.line_col().unwrap().0, 1);
+    }
+
+    #[test]
+    fn wrong_type_is_named() {
+        let l = load(&OK.replace("unit = \"某校\"", "unit = 3"));
+        let d = only_error(&l);
+        assert_eq!(d.code, code::WRONG_TYPE);
+        assert_eq!(d.line_col(), Some((2, 8)));
+        assert!(d.message.contains("字符串"));
+    }
+
+    #[test]
+    fn empty_title_is_an_error() {
+        let l = load(&OK.replace("匠心筑梦", "  "));
+        assert_eq!(only_error(&l).code, code::EMPTY_TEXT);
+    }
+
+    #[test]
+    fn bad_category_lists_allowed() {
+        let l = load(&format!("category = \"优秀案例\"\n{OK}"));
+        let d = only_error(&l);
+        assert_eq!(d.code, code::BAD_VALUE);
+        assert!(d.hint.as_ref().unwrap().contains("典型职教故事"));
+    }
+
+    #[test]
+    fn photo_path_may_not_leave_folder() {
+        let l = load(&format!("{OK}[[photos]]\npath = \"../secret.jpg\"\ncaption = \"x\"\n"));
+        let d = only_error(&l);
+        assert_eq!(d.code, code::PATH_ESCAPES);
+        assert_eq!(d.line_col().unwrap().0, 8);
+    }
+
+    #[test]
+    fn unknown_key_in_photo_is_prefixed() {
+        let l = load(&format!("{OK}[[photos]]\npath = \"a.jpg\"\ncaptoin = \"x\"\n"));
+        let d = l.diagnostics.iter().find(|d| d.code == code::UNKNOWN_KEY).unwrap();
+        assert!(d.message.contains("photos[1].captoin"), "{}", d.message);
+        assert_eq!(d.hint.as_deref(), Some("是否想写 `caption`？"));
+    }
+
+    #[test]
+    fn content_offset_only_without_escapes() {
+        let src = "a = \"x\\ty\"";
+        assert_eq!(content_offset(src, &(4..10), "x\ty"), None);
+        let src = "a = 'xy'";
+        assert_eq!(content_offset(src, &(4..8), "xy"), Some(5));
+    }
+}

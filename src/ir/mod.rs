@@ -1,0 +1,176 @@
+//! The intermediate document: the one thing both renderers consume.
+//! Title lines, unit, headings, paragraphs and figures, with every
+//! typesetting decision that must agree between PDF and Word made here.
+
+pub mod body;
+pub mod title;
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::diag::{code, Diagnostic};
+use crate::model::Document;
+use crate::photo::{Photo, PhotoError};
+use crate::rules::{Role, Rules, PT_PER_MM};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ir {
+    pub title: String,
+    pub unit: String,
+    pub title_lines: Vec<String>,
+    pub unit_lines: Vec<String>,
+    pub blocks: Vec<Block>,
+    pub figures: Vec<Figure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    /// A heading; `tail` is the run-in text set in the body face.
+    Heading {
+        level: u8,
+        head: String,
+        tail: String,
+        #[serde(skip)]
+        src: Range<usize>,
+    },
+    Paragraph {
+        text: String,
+        #[serde(skip)]
+        src: Range<usize>,
+    },
+}
+
+impl Block {
+    /// Text spans with the role each is set in.
+    pub fn runs(&self) -> Vec<(Role, &str)> {
+        match self {
+            Block::Heading { level, head, tail, .. } => {
+                let mut v = vec![(Role::heading(*level), head.as_str())];
+                if !tail.is_empty() {
+                    v.push((Role::Body, tail.as_str()));
+                }
+                v
+            }
+            Block::Paragraph { text, .. } => vec![(Role::Body, text.as_str())],
+        }
+    }
+
+    /// Byte range of the paragraph in the original body string.
+    pub fn src(&self) -> &Range<usize> {
+        match self {
+            Block::Heading { src, .. } | Block::Paragraph { src, .. } => src,
+        }
+    }
+
+    pub fn role(&self) -> Role {
+        match self {
+            Block::Heading { level, .. } => Role::heading(*level),
+            Block::Paragraph { .. } => Role::Body,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub width_mm: f64,
+    pub height_mm: f64,
+    pub caption: Option<String>,
+    #[serde(skip)]
+    pub photo: Photo,
+}
+
+/// Builds the intermediate document; photo problems become diagnostics.
+pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Option<Ir> {
+    let page = &rules.page;
+    let text_w_pt = page.text_width_mm() * PT_PER_MM;
+    let title_max = match rules.text.title_max_line_chars {
+        // One character short of the full width: title faces differ between
+        // machines, and a title line must never wrap on its own.
+        0 => (text_w_pt / rules.roles.title.size_pt).floor() - 1.0,
+        n => n as f64,
+    };
+    let unit_max = (text_w_pt / rules.roles.unit.size_pt).floor();
+
+    let blocks = body::paragraphs(&doc.body.value)
+        .into_iter()
+        .map(|p| match body::heading_marker(&p.text) {
+            Some((level, _)) => {
+                let (end, _) = body::split_run_in(&p.text);
+                Block::Heading {
+                    level,
+                    head: p.text[..end].to_string(),
+                    tail: p.text[end..].to_string(),
+                    src: p.src,
+                }
+            }
+            None => Block::Paragraph { text: p.text, src: p.src },
+        })
+        .collect();
+
+    let mut figures = Vec::new();
+    let mut ok = true;
+    for m in &doc.photos {
+        match Photo::read(&m.resolved, rules.photo.max_pixels) {
+            Ok(photo) => {
+                let (w, h) = figure_size(&photo, page.text_width_mm(), rules.photo.max_height_mm);
+                figures.push(Figure {
+                    width_mm: w,
+                    height_mm: h,
+                    caption: m.caption.as_ref().map(|c| one_line(&c.value)),
+                    photo,
+                });
+            }
+            Err(e) => {
+                ok = false;
+                diags.push(photo_error(&e, &m.path.value).at(&doc.file, m.path.span.clone()));
+            }
+        }
+    }
+    if !ok {
+        return None;
+    }
+    Some(Ir {
+        title: one_line(&doc.title.value),
+        unit: one_line(&doc.unit.value),
+        title_lines: title::break_lines(&doc.title.value, title_max),
+        unit_lines: title::break_lines(&one_line(&doc.unit.value), unit_max),
+        blocks,
+        figures,
+    })
+}
+
+/// Printed size: the text width, unless that makes the photo taller than
+/// allowed; then the allowed height.
+pub fn figure_size(photo: &Photo, text_width_mm: f64, max_height_mm: f64) -> (f64, f64) {
+    let (w, h) = photo.display_px();
+    let ratio = h as f64 / w as f64;
+    let (mut wm, mut hm) = (text_width_mm, text_width_mm * ratio);
+    if hm > max_height_mm {
+        hm = max_height_mm;
+        wm = max_height_mm / ratio;
+    }
+    // Round to 0.01 mm so both renderers get the same numbers.
+    ((wm * 100.0).round() / 100.0, (hm * 100.0).round() / 100.0)
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The Chinese message for a photo that cannot be used.
+pub fn photo_error(e: &PhotoError, path: &str) -> Diagnostic {
+    match e {
+        PhotoError::Io(err) => Diagnostic::error(code::PHOTO_MISSING, format!("无法读取照片 {path}：{}", crate::io_reason(err)))
+            .hint("请检查文件名和所在文件夹"),
+        PhotoError::NotAnImage(what) => Diagnostic::error(code::PHOTO_NOT_JPEG, format!("照片 {path} 实际上是{what}，不是 JPG 照片"))
+            .label("不是 JPG")
+            .hint("请用看图软件把它“另存为” JPG 格式；仅改扩展名没有用"),
+        PhotoError::Corrupt(why) => Diagnostic::error(code::PHOTO_CORRUPT, format!("照片 {path} 已损坏或不完整（{why}）"))
+            .label("无法读取")
+            .hint("请重新从相机或手机导出这张照片"),
+        PhotoError::TooLarge(w, h) => Diagnostic::error(code::PHOTO_TOO_LARGE, format!("照片 {path} 声称有 {w}×{h} 像素，超出可处理范围"))
+            .hint("请把照片缩小到一亿像素以内再报送"),
+    }
+}

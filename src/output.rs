@@ -1,0 +1,56 @@
+//! Writing outputs: whole or not at all. Each file goes to a temporary
+//! file in the destination folder and is renamed over the target, so a
+//! killed run leaves the old file or the new one, never half of one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{code, Diagnostic};
+
+pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), Diagnostic> {
+    let err = |what: String| {
+        Diagnostic::error(code::WRITE, format!("无法写入 {}：{what}", path.display()))
+            .hint("请检查输出文件夹是否存在、是否有写入权限，以及文件是否正被 Word 或 WPS 打开")
+    };
+    // Never overwrite an input, however the output name was made.
+    if let Ok(target) = path.canonicalize() {
+        if inputs.iter().any(|i| i.canonicalize().is_ok_and(|i| i == target)) {
+            return Err(err("输出文件与输入文件相同，已拒绝覆盖".into()));
+        }
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| err(crate::io_reason(&e)))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".baosong-").suffix(".tmp");
+    // tempfile creates 0600 files; outputs are ordinary documents.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .map_err(|e| err(crate::io_reason(&e)))?;
+    tmp.write_all(bytes).map_err(|e| err(crate::io_reason(&e)))?;
+    tmp.as_file().sync_all().map_err(|e| err(crate::io_reason(&e)))?;
+    tmp.persist(path).map_err(|e| err(crate::io_reason(&e.error)))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_whole_and_refuses_inputs() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("a.pdf");
+        write_atomic(&out, b"one", &[]).unwrap();
+        write_atomic(&out, b"two", &[]).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"two");
+        let input = d.path().join("in.toml");
+        std::fs::write(&input, "x").unwrap();
+        assert!(write_atomic(&input, b"y", &[input.clone()]).is_err());
+        assert_eq!(std::fs::read(&input).unwrap(), b"x");
+        // No temporary files are left behind.
+        let names: Vec<_> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+}

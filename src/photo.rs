@@ -1,0 +1,192 @@
+//! Photos: format, dimensions and EXIF orientation read from the file's
+//! header, never by decoding the whole image; decoding happens only when a
+//! rotated photo must be baked upright for Word.
+
+use std::io::Cursor;
+use std::path::Path;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jpeg,
+    Png,
+}
+
+impl Format {
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpeg",
+            Format::Png => "png",
+        }
+    }
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+        }
+    }
+}
+
+/// A photo read from disk.
+#[derive(Debug, Clone)]
+pub struct Photo {
+    pub bytes: Arc<[u8]>,
+    pub format: Format,
+    /// Stored pixel size, before EXIF rotation.
+    pub stored_px: (u32, u32),
+    /// EXIF orientation 1–8 (1 = upright).
+    pub orientation: u16,
+}
+
+#[derive(Debug)]
+pub enum PhotoError {
+    Io(std::io::Error),
+    /// Neither JPEG nor PNG by its bytes; carries what it looks like.
+    NotAnImage(&'static str),
+    /// Header unreadable or truncated.
+    Corrupt(String),
+    /// Header claims more pixels than allowed.
+    TooLarge(u32, u32),
+}
+
+impl Photo {
+    /// Size as displayed, after EXIF rotation.
+    pub fn display_px(&self) -> (u32, u32) {
+        let (w, h) = self.stored_px;
+        if (5..=8).contains(&self.orientation) {
+            (h, w)
+        } else {
+            (w, h)
+        }
+    }
+
+    pub fn read(path: &Path, max_pixels: u64) -> Result<Photo, PhotoError> {
+        let bytes = std::fs::read(path).map_err(PhotoError::Io)?;
+        Photo::from_bytes(bytes.into(), max_pixels)
+    }
+
+    pub fn from_bytes(bytes: Arc<[u8]>, max_pixels: u64) -> Result<Photo, PhotoError> {
+        let format = sniff(&bytes)?;
+        let mut reader = image::ImageReader::new(Cursor::new(&bytes[..]));
+        reader.set_format(match format {
+            Format::Jpeg => image::ImageFormat::Jpeg,
+            Format::Png => image::ImageFormat::Png,
+        });
+        let (w, h) = reader.into_dimensions().map_err(|e| PhotoError::Corrupt(e.to_string()))?;
+        if w == 0 || h == 0 {
+            return Err(PhotoError::Corrupt("宽或高为 0".into()));
+        }
+        if w as u64 * h as u64 > max_pixels {
+            return Err(PhotoError::TooLarge(w, h));
+        }
+        let orientation = if format == Format::Jpeg { exif_orientation(&bytes) } else { 1 };
+        Ok(Photo { bytes, format, stored_px: (w, h), orientation })
+    }
+
+    /// Bytes for a renderer that ignores EXIF orientation (Word): the
+    /// original when upright, otherwise decoded, turned and re-encoded.
+    pub fn upright_bytes(&self) -> Result<(Arc<[u8]>, Format), PhotoError> {
+        if self.orientation <= 1 {
+            return Ok((self.bytes.clone(), self.format));
+        }
+        let img = image::load_from_memory(&self.bytes).map_err(|e| PhotoError::Corrupt(e.to_string()))?;
+        let img = match self.orientation {
+            2 => img.fliph(),
+            3 => img.rotate180(),
+            4 => img.flipv(),
+            5 => img.rotate90().fliph(),
+            6 => img.rotate90(),
+            7 => img.rotate270().fliph(),
+            8 => img.rotate270(),
+            _ => img,
+        };
+        let mut out = Vec::new();
+        let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92);
+        img.to_rgb8().write_with_encoder(enc).map_err(|e| PhotoError::Corrupt(e.to_string()))?;
+        Ok((out.into(), Format::Jpeg))
+    }
+}
+
+/// Identifies the format by magic bytes, not by name.
+pub fn sniff(bytes: &[u8]) -> Result<Format, PhotoError> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Ok(Format::Jpeg)
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Ok(Format::Png)
+    } else if bytes.starts_with(b"GIF8") {
+        Err(PhotoError::NotAnImage("GIF 图片"))
+    } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        Err(PhotoError::NotAnImage("WebP 图片"))
+    } else if bytes.get(4..12).is_some_and(|b| b.starts_with(b"ftyphei") || b.starts_with(b"ftypmif")) {
+        Err(PhotoError::NotAnImage("HEIC 图片（苹果手机格式）"))
+    } else if bytes.starts_with(b"BM") {
+        Err(PhotoError::NotAnImage("BMP 图片"))
+    } else if bytes.starts_with(b"%PDF") {
+        Err(PhotoError::NotAnImage("PDF 文件"))
+    } else {
+        Err(PhotoError::NotAnImage("无法识别的文件"))
+    }
+}
+
+fn exif_orientation(bytes: &[u8]) -> u16 {
+    let Ok(exif) = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) else {
+        return 1;
+    };
+    exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+        .and_then(|f| f.value.get_uint(0))
+        .filter(|v| (1..=8).contains(v))
+        .map(|v| v as u16)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A small JPEG with an optional EXIF orientation, made in memory.
+    pub fn jpeg(w: u32, h: u32, orientation: Option<u16>) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+        let mut out = Vec::new();
+        img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)).unwrap();
+        if let Some(o) = orientation {
+            // APP1 Exif segment with one IFD entry: Orientation (0x0112), SHORT.
+            let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01".to_vec();
+            tiff.extend_from_slice(&o.to_be_bytes());
+            tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+            let mut seg = b"Exif\x00\x00".to_vec();
+            seg.extend_from_slice(&tiff);
+            let len = (seg.len() + 2) as u16;
+            let mut with = vec![0xFF, 0xD8, 0xFF, 0xE1];
+            with.extend_from_slice(&len.to_be_bytes());
+            with.extend_from_slice(&seg);
+            with.extend_from_slice(&out[2..]);
+            out = with;
+        }
+        out
+    }
+
+    #[test]
+    fn reads_size_and_orientation() {
+        let p = Photo::from_bytes(jpeg(40, 20, Some(6)).into(), 1 << 30).unwrap();
+        assert_eq!(p.format, Format::Jpeg);
+        assert_eq!(p.stored_px, (40, 20));
+        assert_eq!(p.orientation, 6);
+        assert_eq!(p.display_px(), (20, 40));
+        let (bytes, f) = p.upright_bytes().unwrap();
+        assert_eq!(f, Format::Jpeg);
+        let up = Photo::from_bytes(bytes, 1 << 30).unwrap();
+        assert_eq!((up.stored_px, up.orientation), ((20, 40), 1));
+    }
+
+    #[test]
+    fn sniffs_by_bytes_not_name() {
+        assert!(matches!(sniff(b"GIF89a...."), Err(PhotoError::NotAnImage(_))));
+        assert!(matches!(Photo::from_bytes(b"\xFF\xD8\xFF\xE0trunc".to_vec().into(), 1 << 30), Err(PhotoError::Corrupt(_))));
+    }
+
+    #[test]
+    fn refuses_huge_header_claims() {
+        let p = Photo::from_bytes(jpeg(64, 64, None).into(), 1000);
+        assert!(matches!(p, Err(PhotoError::TooLarge(64, 64))));
+    }
+}

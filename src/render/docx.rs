@@ -1,0 +1,277 @@
+//! Word through docx-rs. Named paragraph styles carry the mandated faces
+//! and sizes, every run names its faces explicitly too, and the page grid
+//! matches the PDF. What docx-rs cannot write is added in one place,
+//! `docx_package`.
+
+use docx_rs::{
+    AlignmentType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
+    LineSpacingType, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Style, StyleType,
+};
+
+use super::docx_package::{self, PackagePatch};
+use crate::diag::{code, Diagnostic};
+use crate::ir::{Block, Ir};
+use crate::rules::{Role, Rules, EMU_PER_MM, PT_PER_MM, TWIPS_PER_MM};
+
+fn twips(mm: f64) -> i32 {
+    (mm * TWIPS_PER_MM).round() as i32
+}
+
+fn half_points(pt: f64) -> usize {
+    (pt * 2.0).round() as usize
+}
+
+/// Style ids (ASCII, stable) and the Chinese names Word shows.
+pub fn style_id(role: Role) -> &'static str {
+    match role {
+        Role::Title => "BsTitle",
+        Role::Unit => "BsUnit",
+        // Word shows its built-in Normal style as “正文”.
+        Role::Body => "Normal",
+        Role::Heading1 => "BsHeading1",
+        Role::Heading2 => "BsHeading2",
+        Role::Heading3 => "BsHeading3",
+        Role::Heading4 => "BsHeading4",
+        Role::Caption => "BsCaption",
+        Role::PageNumber => "BsPageNumber",
+    }
+}
+
+fn style_name(role: Role) -> &'static str {
+    match role {
+        Role::Title => "公文标题",
+        Role::Body => "Normal",
+        other => other.label(),
+    }
+}
+
+/// Geometry of the Word page, all in twips.
+pub struct WordGrid {
+    pub page_w: i32,
+    pub page_h: i32,
+    pub top: i32,
+    pub bottom: i32,
+    pub left: i32,
+    pub right: i32,
+    pub footer: i32,
+    pub line_pitch: i32,
+    pub indent: i32,
+}
+
+impl WordGrid {
+    pub fn new(rules: &Rules) -> WordGrid {
+        let p = &rules.page;
+        let (page_w, page_h) = (twips(p.width_mm), twips(p.height_mm));
+        let (left, right) = (twips(p.left_mm), twips(p.right_mm));
+        let text_w_pt = (page_w - left - right) as f64 / 20.0;
+        let char_pitch = text_w_pt / p.chars_per_line as f64;
+        let pn = rules.roles.page_number.size_pt;
+        // The page-number line box starts `page_number_gap_mm` below the
+        // text block; Word measures the footer from the page's bottom edge.
+        let footer_mm = p.bottom_mm - p.page_number_gap_mm - pn / PT_PER_MM;
+        WordGrid {
+            page_w,
+            page_h,
+            top: twips(p.top_mm),
+            bottom: twips(p.bottom_mm),
+            left,
+            right,
+            footer: twips(footer_mm.max(0.0)),
+            line_pitch: (p.line_pitch_pt * 20.0).round() as i32,
+            // Whole characters of the grid pitch: 2 × 15.79 pt → 632 twips.
+            indent: (p.indent_chars as f64 * (char_pitch * 100.0).floor() / 100.0 * 20.0).round() as i32,
+        }
+    }
+}
+
+fn fonts_for(rules: &Rules, role: Role) -> RunFonts {
+    let st = rules.style(role);
+    let east = rules.face(role).name.clone();
+    let latin = st.latin.clone().unwrap_or_else(|| east.clone());
+    RunFonts::new().ascii(&latin).hi_ansi(&latin).east_asia(&east).cs(&latin).hint("eastAsia")
+}
+
+fn run(rules: &Rules, role: Role, text: &str) -> Run {
+    let st = rules.style(role);
+    let mut r = Run::new().add_text(text).fonts(fonts_for(rules, role)).size(half_points(st.size_pt));
+    // The same tracking as the PDF, so 28 characters fill a line in Word,
+    // WPS and LibreOffice alike (LibreOffice does not shrink characters to
+    // the document grid's pitch).
+    let tracking = crate::render::pdf::role_tracking_pt(rules, role);
+    if tracking != 0.0 {
+        r = r.character_spacing((tracking * 20.0).round() as i32);
+    }
+    if st.bold {
+        r = r.bold();
+    }
+    r
+}
+
+fn exact(twips: i32) -> LineSpacing {
+    LineSpacing::new().line_rule(LineSpacingType::Exact).line(twips).before(0).after(0)
+}
+
+fn styles(rules: &Rules, g: &WordGrid) -> Vec<Style> {
+    let mut out = Vec::new();
+    for role in Role::ALL {
+        let st = rules.style(role);
+        let mut s = Style::new(style_id(role), StyleType::Paragraph)
+            .name(style_name(role))
+            .fonts(fonts_for(rules, role))
+            .size(half_points(st.size_pt))
+            .q_format(true);
+        if role != Role::Body {
+            s = s.based_on("Normal").next("Normal");
+        }
+        if st.bold {
+            s = s.bold();
+        }
+        s = match role {
+            Role::Title => s.align(AlignmentType::Center).snap_to_grid(false).line_spacing(exact(g.line_pitch)),
+            Role::Unit => s.align(AlignmentType::Center).line_spacing(exact(g.line_pitch)).indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None),
+            Role::Body | Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 => s
+                .align(AlignmentType::Both)
+                .line_spacing(exact(g.line_pitch))
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(g.indent)), None, None),
+            Role::Caption => s
+                .align(AlignmentType::Center)
+                .snap_to_grid(false)
+                .line_spacing(exact(g.line_pitch))
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None),
+            Role::PageNumber => s.snap_to_grid(false).line_spacing(exact(half_points(st.size_pt) as i32 * 10)),
+        };
+        if let Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 = role {
+            let level = match role {
+                Role::Heading1 => 0,
+                Role::Heading2 => 1,
+                Role::Heading3 => 2,
+                _ => 3,
+            };
+            s = s.outline_lvl(level);
+        }
+        out.push(s);
+    }
+    out
+}
+
+fn page_number_footer(rules: &Rules, odd: bool) -> Footer {
+    let inset = (rules.page.page_number_inset_chars * rules.roles.page_number.size_pt * 20.0).round() as i32;
+    let role = Role::PageNumber;
+    let field = Run::new()
+        .fonts(fonts_for(rules, role))
+        .size(half_points(rules.roles.page_number.size_pt))
+        .add_field_char(FieldCharType::Begin, false)
+        .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
+        .add_field_char(FieldCharType::Separate, false)
+        .add_text("1")
+        .add_field_char(FieldCharType::End, false);
+    let mut p = Paragraph::new()
+        .style(style_id(role))
+        .snap_to_grid(false)
+        .add_run(run(rules, role, "— "))
+        .add_run(field)
+        .add_run(run(rules, role, " —"));
+    p = if odd {
+        p.align(AlignmentType::Right).indent(Some(0), None, Some(inset), None)
+    } else {
+        p.align(AlignmentType::Left).indent(Some(inset), None, Some(0), None)
+    };
+    Footer::new().add_paragraph(p)
+}
+
+fn blank(rules: &Rules) -> Paragraph {
+    Paragraph::new().style(style_id(Role::Body)).size(half_points(rules.roles.body.size_pt))
+}
+
+/// Renders the document to .docx bytes.
+pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
+    let g = WordGrid::new(rules);
+    let mut docx = Docx::new()
+        .page_size(g.page_w as u32, g.page_h as u32)
+        .page_margin(
+            PageMargin::new()
+                .top(g.top)
+                .bottom(g.bottom)
+                .left(g.left)
+                .right(g.right)
+                .header(851)
+                .footer(g.footer)
+                .gutter(0),
+        )
+        .default_fonts(fonts_for(rules, Role::Body))
+        .default_size(half_points(rules.roles.body.size_pt))
+        .footer(page_number_footer(rules, true))
+        .even_footer(page_number_footer(rules, false));
+    // A line grid only. A `linesAndChars` grid with a negative charSpace
+    // makes LibreOffice put each 16 pt character into two 15.79 pt cells;
+    // the explicit −0.25 pt character spacing on grid runs gives 28
+    // characters a line in Word, WPS and LibreOffice alike.
+    docx.document = docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::Lines).line_pitch(g.line_pitch as usize));
+    for s in styles(rules, &g) {
+        docx = docx.add_style(s);
+    }
+
+    // Title lines in one paragraph, broken where the IR says.
+    let mut title = Paragraph::new().style(style_id(Role::Title)).snap_to_grid(false);
+    for (i, line) in ir.title_lines.iter().enumerate() {
+        let mut r = run(rules, Role::Title, line);
+        if i + 1 < ir.title_lines.len() {
+            r = r.add_break(BreakType::TextWrapping);
+        }
+        title = title.add_run(r);
+    }
+    docx = docx.add_paragraph(title).add_paragraph(blank(rules));
+    let mut unit = Paragraph::new().style(style_id(Role::Unit));
+    for (i, line) in ir.unit_lines.iter().enumerate() {
+        let mut r = run(rules, Role::Unit, line);
+        if i + 1 < ir.unit_lines.len() {
+            r = r.add_break(BreakType::TextWrapping);
+        }
+        unit = unit.add_run(r);
+    }
+    docx = docx.add_paragraph(unit).add_paragraph(blank(rules));
+
+    for b in &ir.blocks {
+        let mut p = Paragraph::new().style(style_id(b.role()));
+        for (role, text) in b.runs() {
+            p = p.add_run(run(rules, role, text));
+        }
+        if let Block::Heading { level, .. } = b {
+            p = p.outline_lvl(*level as usize - 1);
+        }
+        docx = docx.add_paragraph(p);
+    }
+
+    let mut media = Vec::new();
+    for (i, f) in ir.figures.iter().enumerate() {
+        let (bytes, format) = f.photo.upright_bytes().map_err(|e| {
+            Diagnostic::error(code::PHOTO_CORRUPT, format!("照片无法转正：{e:?}"))
+        })?;
+        let (wpx, hpx) = f.photo.display_px();
+        let rid = format!("rIdImage{}", i + 1);
+        let pic = Pic::new_with_dimensions(bytes.to_vec(), wpx, hpx)
+            .id(&rid)
+            .size((f.width_mm * EMU_PER_MM).round() as u32, (f.height_mm * EMU_PER_MM).round() as u32);
+        media.push(format);
+        // A picture needs a line as tall as itself: single spacing, off the grid.
+        let p = Paragraph::new()
+            .style(style_id(Role::Caption))
+            .snap_to_grid(false)
+            .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0))
+            .keep_next(true)
+            .add_run(Run::new().add_image(pic));
+        docx = docx.add_paragraph(p);
+        if let Some(c) = &f.caption {
+            docx = docx.add_paragraph(
+                Paragraph::new().style(style_id(Role::Caption)).snap_to_grid(false).add_run(run(rules, Role::Caption, c)),
+            );
+        }
+    }
+
+    let mut raw = Vec::new();
+    docx.build()
+        .pack(std::io::Cursor::new(&mut raw))
+        .map_err(|e| Diagnostic::error(code::INTERNAL, format!("生成 Word 文件失败：{e}")))?;
+    let patch = PackagePatch::for_document(rules, &g);
+    docx_package::apply(&raw, &patch).map_err(|e| Diagnostic::error(code::INTERNAL, format!("整理 Word 文件失败：{e}")))
+}

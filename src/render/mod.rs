@@ -1,0 +1,6 @@
+//! The two renderers of the intermediate document.
+
+pub mod docx;
+mod docx_package;
+pub mod pdf;
+pub mod world;

@@ -1,0 +1,130 @@
+//! PDF through Typst as a library: the intermediate document goes in as
+//! JSON data, photos as virtual files, fonts from our `FontSet`.
+
+use serde_json::{json, Value};
+use typst::foundations::{Bytes, Smart};
+use typst_layout::PagedDocument;
+
+use super::world::MemoryWorld;
+use crate::diag::{code, Diagnostic};
+use crate::fonts::FontSet;
+use crate::ir::Ir;
+use crate::rules::{Role, Rules};
+
+/// The built-in template; `--template` replaces it.
+pub const TEMPLATE: &str = include_str!("../../templates/document.typ");
+
+/// Roles whose text sits on the character grid and takes its tracking.
+fn on_char_grid(role: Role) -> bool {
+    matches!(role, Role::Body | Role::Unit | Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4)
+}
+
+/// Tracking that lets `chars_per_line` full-width characters fill the
+/// text width. Word's character spacing is in twentieths of a point, so it
+/// is rounded down to that step (−0.25 pt for the 2020 grid) and both
+/// outputs use the same value; justification absorbs the remainder.
+pub fn grid_tracking_pt(rules: &Rules) -> f64 {
+    let t = rules.page.char_pitch_pt() - rules.roles.body.size_pt;
+    (t * 20.0).floor() / 20.0
+}
+
+/// On-grid roles take the grid tracking; others keep their natural width.
+pub fn role_tracking_pt(rules: &Rules, role: Role) -> f64 {
+    if on_char_grid(role) {
+        grid_tracking_pt(rules)
+    } else {
+        0.0
+    }
+}
+
+/// The data the template reads as `/document.json`.
+pub fn document_data(ir: &Ir, rules: &Rules, fonts: &FontSet) -> Value {
+    let p = &rules.page;
+    let pitch = rules.page.char_pitch_pt();
+    let mut roles = serde_json::Map::new();
+    for role in Role::ALL {
+        let st = rules.style(role);
+        let chosen = fonts.for_role(rules, role);
+        let mut font = Vec::new();
+        // Latin letters and digits in the Latin face, as Word does.
+        if let (Some(_), Some((latin, _))) = (&st.latin, &fonts.latin) {
+            font.push(json!({"name": latin, "covers": "latin-in-cjk"}));
+        }
+        font.push(json!(chosen.family));
+        font.push(json!(crate::fonts::FALLBACK_FAMILY));
+        let has_bold = chosen.weight >= 600;
+        roles.insert(
+            role.key().into(),
+            json!({
+                "font": font,
+                "size": st.size_pt,
+                "weight": chosen.weight,
+                "fake_bold": st.bold && !has_bold,
+                "tracking_pt": role_tracking_pt(rules, role),
+            }),
+        );
+    }
+    let figures: Vec<Value> = ir
+        .figures
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            json!({
+                "src": media_path(i, f.photo.format.ext()),
+                "width_mm": f.width_mm,
+                "height_mm": f.height_mm,
+                "caption": f.caption,
+            })
+        })
+        .collect();
+    json!({
+        "title": ir.title,
+        "unit": ir.unit,
+        "title_lines": ir.title_lines,
+        "unit_lines": ir.unit_lines,
+        "blocks": ir.blocks,
+        "figures": figures,
+        "roles": roles,
+        "page": {
+            "width_mm": p.width_mm,
+            "height_mm": p.height_mm,
+            "top_mm": p.top_mm,
+            "bottom_mm": p.bottom_mm,
+            "left_mm": p.left_mm,
+            "right_mm": p.right_mm,
+            "pitch_pt": p.line_pitch_pt,
+            "indent_pt": p.indent_chars as f64 * (pitch * 100.0).floor() / 100.0,
+            "page_number_gap_mm": p.page_number_gap_mm,
+            "page_number_inset_chars": p.page_number_inset_chars,
+        },
+    })
+}
+
+fn media_path(i: usize, ext: &str) -> String {
+    format!("/media/{i}.{ext}")
+}
+
+/// Renders the document to PDF bytes.
+pub fn render(ir: &Ir, rules: &Rules, fonts: &FontSet, template: &str) -> Result<Vec<u8>, Diagnostic> {
+    let data = document_data(ir, rules, fonts);
+    let mut files = vec![("/document.json".to_string(), Bytes::new(data.to_string().into_bytes()))];
+    for (i, f) in ir.figures.iter().enumerate() {
+        files.push((media_path(i, f.photo.format.ext()), Bytes::new(f.photo.bytes.clone())));
+    }
+    let world = MemoryWorld::new(template, files, fonts.fonts.clone(), fonts.book.clone());
+    let warned = typst::compile::<PagedDocument>(&world);
+    let document = warned.output.map_err(|errs| template_error(&errs[..]))?;
+    let options = typst_pdf::PdfOptions {
+        // A stable identifier and no timestamp: same input, same bytes.
+        ident: Smart::Custom(format!("baosong:{}", ir.title)),
+        timestamp: None,
+        ..Default::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|errs| template_error(&errs))
+}
+
+fn template_error(errs: &[typst::diag::SourceDiagnostic]) -> Diagnostic {
+    let msgs: Vec<String> = errs.iter().take(3).map(|e| e.message.to_string()).collect();
+    Diagnostic::error(code::TEMPLATE, format!("排版模板出错：{}", msgs.join("；")))
+        .hint("如果用了 --template，请检查模板；否则这是 baosong 的缺陷，请把输入文件发给维护者")
+}
