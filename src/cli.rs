@@ -6,7 +6,8 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::diag::MessageFormat;
 
-const HELP_TEMPLATE: &str = "{before-help}{name} {version}\n{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
+const HELP_TEMPLATE: &str =
+    "{before-help}{name} {version}\n{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
 const SUB_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
 
 #[derive(Debug, Parser)]

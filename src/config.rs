@@ -22,17 +22,32 @@ pub fn load_rules(explicit: Option<&Path>, dir: &Path) -> Result<Rules, Diagnost
         }
     };
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::error(code::BAD_RULES, format!("无法读取规则文件 {}：{}", path.display(), crate::io_reason(&e)))
+        Diagnostic::error(
+            code::BAD_RULES,
+            format!(
+                "无法读取规则文件 {}：{}",
+                path.display(),
+                crate::io_reason(&e)
+            ),
+        )
     })?;
-    let file = Arc::new(SourceFile { path: path.clone(), text: text.clone().into() });
+    let file = Arc::new(SourceFile {
+        path: path.clone(),
+        text: text.clone().into(),
+    });
     let rules: Rules = toml::from_str(&text).map_err(|e| {
-        let d = Diagnostic::error(code::BAD_RULES, format!("规则文件有误：{}", e.message().trim()))
-            .hint("规则文件只需写要改的项，其余沿用内置规则；字段名见 README 的“规则表”一节");
+        let d = Diagnostic::error(
+            code::BAD_RULES,
+            format!("规则文件有误：{}", e.message().trim()),
+        )
+        .hint("规则文件只需写要改的项，其余沿用内置规则；字段名见 README 的“规则表”一节");
         match e.span() {
             Some(s) => d.at(&file, s),
             None => d.in_file(&file),
         }
     })?;
-    rules.validate().map_err(|m| Diagnostic::error(code::BAD_RULES, format!("规则文件有误：{m}")).in_file(&file))?;
+    rules.validate().map_err(|m| {
+        Diagnostic::error(code::BAD_RULES, format!("规则文件有误：{m}")).in_file(&file)
+    })?;
     Ok(rules)
 }

@@ -12,38 +12,53 @@ use crate::rules::{Role, Rules};
 pub fn check(doc: &Document, ir: &Ir, rules: &Rules, fonts: &FontSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut reported = BTreeSet::new();
-    let mut scan = |role: Role, text: &str, src: &Text, offset: usize, out: &mut Vec<Diagnostic>| {
-        let chosen = fonts.for_role(rules, role);
-        for (i, c) in text.char_indices() {
-            if c.is_whitespace() || c.is_control() || fonts.covers(chosen.font, c) {
-                continue;
+    let mut scan =
+        |role: Role, text: &str, src: &Text, offset: usize, out: &mut Vec<Diagnostic>| {
+            let chosen = fonts.for_role(rules, role);
+            for (i, c) in text.char_indices() {
+                if c.is_whitespace() || c.is_control() || fonts.covers(chosen.font, c) {
+                    continue;
+                }
+                // Latin letters and digits are drawn by the Latin face when there is one.
+                if c.is_ascii()
+                    && fonts
+                        .latin
+                        .as_ref()
+                        .is_some_and(|(_, f)| fonts.covers(*f, c))
+                {
+                    continue;
+                }
+                if !reported.insert((chosen.key.clone(), c)) {
+                    continue;
+                }
+                let at = src.source_range(offset + i..offset + i + c.len_utf8());
+                let d = if fonts.covers(fonts.fallback, c) {
+                    Diagnostic::warning(
+                        code::GLYPH_FALLBACK,
+                        format!(
+                            "字符“{c}”（U+{:04X}）在{}所用字体 {} 中没有字形，PDF 中改用 {} 显示",
+                            c as u32,
+                            role.label(),
+                            chosen.family,
+                            crate::fonts::FALLBACK_FAMILY
+                        ),
+                    )
+                    .label("这个字")
+                    .hint("生僻字在规定字体中常常缺字；请确认打印效果，必要时请报送单位核对用字")
+                } else {
+                    Diagnostic::warning(
+                        code::GLYPH_MISSING,
+                        format!(
+                            "字符“{c}”（U+{:04X}）在所有可用字体中都没有字形，PDF 中可能显示为方框",
+                            c as u32
+                        ),
+                    )
+                    .label("无法显示")
+                    .hint("请改用常用字符；表情符号等不能出现在公文中")
+                };
+                out.push(d.at(&doc.file, at));
             }
-            // Latin letters and digits are drawn by the Latin face when there is one.
-            if c.is_ascii() && fonts.latin.as_ref().is_some_and(|(_, f)| fonts.covers(*f, c)) {
-                continue;
-            }
-            if !reported.insert((chosen.key.clone(), c)) {
-                continue;
-            }
-            let at = src.source_range(offset + i..offset + i + c.len_utf8());
-            let d = if fonts.covers(fonts.fallback, c) {
-                Diagnostic::warning(
-                    code::GLYPH_FALLBACK,
-                    format!("字符“{c}”（U+{:04X}）在{}所用字体 {} 中没有字形，PDF 中改用 {} 显示", c as u32, role.label(), chosen.family, crate::fonts::FALLBACK_FAMILY),
-                )
-                .label("这个字")
-                .hint("生僻字在规定字体中常常缺字；请确认打印效果，必要时请报送单位核对用字")
-            } else {
-                Diagnostic::warning(
-                    code::GLYPH_MISSING,
-                    format!("字符“{c}”（U+{:04X}）在所有可用字体中都没有字形，PDF 中可能显示为方框", c as u32),
-                )
-                .label("无法显示")
-                .hint("请改用常用字符；表情符号等不能出现在公文中")
-            };
-            out.push(d.at(&doc.file, at));
-        }
-    };
+        };
     scan(Role::Title, &doc.title.value, &doc.title, 0, &mut out);
     scan(Role::Unit, &doc.unit.value, &doc.unit, 0, &mut out);
     for b in &ir.blocks {
@@ -55,11 +70,21 @@ pub fn check(doc: &Document, ir: &Ir, rules: &Rules, fonts: &FontSet) -> Vec<Dia
             crate::ir::Block::Heading { head, .. } => head.len(),
             _ => 0,
         };
-        let split = raw.char_indices().map(|(i, _)| i).find(|&i| i >= head_len).unwrap_or(raw.len());
+        let split = raw
+            .char_indices()
+            .map(|(i, _)| i)
+            .find(|&i| i >= head_len)
+            .unwrap_or(raw.len());
         if head_len > 0 {
             scan(b.role(), &raw[..split], &doc.body, src.start, &mut out);
         }
-        scan(Role::Body, &raw[split..], &doc.body, src.start + split, &mut out);
+        scan(
+            Role::Body,
+            &raw[split..],
+            &doc.body,
+            src.start + split,
+            &mut out,
+        );
     }
     for p in &doc.photos {
         if let Some(c) = &p.caption {

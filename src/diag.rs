@@ -80,7 +80,10 @@ impl Diagnostic {
     }
 
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Self::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Self::error(code, message)
+        }
     }
 
     pub fn at(mut self, file: &Arc<SourceFile>, span: Range<usize>) -> Self {
@@ -117,7 +120,10 @@ impl Diagnostic {
     }
 
     fn to_json(&self) -> serde_json::Value {
-        let (line, column) = self.line_col().map(|(l, c)| (Some(l), Some(c))).unwrap_or((None, None));
+        let (line, column) = self
+            .line_col()
+            .map(|(l, c)| (Some(l), Some(c)))
+            .unwrap_or((None, None));
         serde_json::json!({
             "severity": self.severity,
             "code": self.code,
@@ -174,7 +180,12 @@ impl Reporter {
         } else {
             termcolor::ColorChoice::Never
         };
-        Reporter { format, color, errors: 0, warnings: 0 }
+        Reporter {
+            format,
+            color,
+            errors: 0,
+            warnings: 0,
+        }
     }
 
     pub fn emit(&mut self, d: &Diagnostic) {
@@ -222,9 +233,9 @@ pub fn render_human(d: &Diagnostic, w: &mut dyn termcolor::WriteColor) -> std::i
             let id = files.add(display_path(&f.path), f.text.clone());
             let start = floor_char_boundary(&f.text, span.start.min(f.text.len()));
             let end = floor_char_boundary(&f.text, span.end.min(f.text.len())).max(start);
-            cs = cs.with_labels(vec![
-                Label::primary(id, start..end).with_message(d.label.clone().unwrap_or_default())
-            ]);
+            cs = cs
+                .with_labels(vec![Label::primary(id, start..end)
+                    .with_message(d.label.clone().unwrap_or_default())]);
         }
         (Some(f), None) => {
             cs = cs.with_notes(vec![format!("文件：{}", display_path(&f.path))]);
@@ -263,7 +274,10 @@ mod tests {
 
     #[test]
     fn human_render_shows_code_location_and_hint() {
-        let f = Arc::new(SourceFile { path: "case.toml".into(), text: "titel = \"x\"\n".into() });
+        let f = Arc::new(SourceFile {
+            path: "case.toml".into(),
+            text: "titel = \"x\"\n".into(),
+        });
         let d = Diagnostic::error(code::UNKNOWN_KEY, "未知字段 `titel`")
             .at(&f, 0..5)
             .hint("是否想写 `title`？");
@@ -276,7 +290,10 @@ mod tests {
 
     #[test]
     fn json_has_line_and_column() {
-        let f = Arc::new(SourceFile { path: "a.toml".into(), text: "x\ny = 2\n".into() });
+        let f = Arc::new(SourceFile {
+            path: "a.toml".into(),
+            text: "x\ny = 2\n".into(),
+        });
         let d = Diagnostic::warning(code::BAD_VALUE, "m").at(&f, 2..3);
         let v = d.to_json();
         assert_eq!(v["line"], 2);

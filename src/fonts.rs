@@ -15,18 +15,38 @@ use crate::rules::{Role, Rules};
 /// The look-alikes shipped in `fonts/` and embedded in the binary, so a
 /// machine without any CJK font still gets a correct PDF.
 pub const BUNDLED: &[(&str, &[u8])] = &[
-    ("FandolFang-Regular.otf", include_bytes!("../fonts/FandolFang-Regular.otf")),
-    ("FandolKai-Regular.otf", include_bytes!("../fonts/FandolKai-Regular.otf")),
-    ("NotoSerifCJKsc-Bold.otf", include_bytes!("../fonts/NotoSerifCJKsc-Bold.otf")),
-    ("NotoSerifCJKsc-Regular.otf", include_bytes!("../fonts/NotoSerifCJKsc-Regular.otf")),
-    ("NotoSansCJKsc-Medium.otf", include_bytes!("../fonts/NotoSansCJKsc-Medium.otf")),
+    (
+        "FandolFang-Regular.otf",
+        include_bytes!("../fonts/FandolFang-Regular.otf"),
+    ),
+    (
+        "FandolKai-Regular.otf",
+        include_bytes!("../fonts/FandolKai-Regular.otf"),
+    ),
+    (
+        "NotoSerifCJKsc-Bold.otf",
+        include_bytes!("../fonts/NotoSerifCJKsc-Bold.otf"),
+    ),
+    (
+        "NotoSerifCJKsc-Regular.otf",
+        include_bytes!("../fonts/NotoSerifCJKsc-Regular.otf"),
+    ),
+    (
+        "NotoSansCJKsc-Medium.otf",
+        include_bytes!("../fonts/NotoSansCJKsc-Medium.otf"),
+    ),
 ];
 
 /// The wide-coverage face every role falls back to for rare characters.
 pub const FALLBACK_FAMILY: &str = "Noto Serif CJK SC";
 
 /// Names under which the Latin face for digits and letters may be installed.
-const LATIN_ALIASES: &[&str] = &["Liberation Serif", "TeX Gyre Termes", "Nimbus Roman", "Nimbus Roman No9 L"];
+const LATIN_ALIASES: &[&str] = &[
+    "Liberation Serif",
+    "TeX Gyre Termes",
+    "Nimbus Roman",
+    "Nimbus Roman No9 L",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -89,47 +109,64 @@ impl FontSet {
                 fonts.push(font);
             }
         }
-        let find_bundled = |fonts: &[Font], family: &str, weight: u16| -> Option<(usize, &'static str)> {
-            BUNDLED.iter().find_map(|(file, _)| {
-                bundled.get(file)?.iter().copied().find(|&i| {
-                    let info = fonts[i].info();
-                    info.family.eq_ignore_ascii_case(family) && info.variant.weight.to_number() == weight
-                }).map(|i| (i, *file))
-            })
-        };
-        let (fallback, _) = find_bundled(&fonts, FALLBACK_FAMILY, 400).expect("bundled fallback font is present");
+        let find_bundled =
+            |fonts: &[Font], family: &str, weight: u16| -> Option<(usize, &'static str)> {
+                BUNDLED.iter().find_map(|(file, _)| {
+                    bundled
+                        .get(file)?
+                        .iter()
+                        .copied()
+                        .find(|&i| {
+                            let info = fonts[i].info();
+                            info.family.eq_ignore_ascii_case(family)
+                                && info.variant.weight.to_number() == weight
+                        })
+                        .map(|i| (i, *file))
+                })
+            };
+        let (fallback, _) =
+            find_bundled(&fonts, FALLBACK_FAMILY, 400).expect("bundled fallback font is present");
 
-        let mut load_installed = |fonts: &mut Vec<Font>, aliases: &[String]| -> Option<(usize, PathBuf, String)> {
-            for alias in aliases {
-                let want = alias.trim();
-                let mut matches: Vec<&fontdb::FaceInfo> = db
-                    .faces()
-                    .filter(|f| f.families.iter().any(|(name, _)| name.trim().eq_ignore_ascii_case(want)))
-                    .collect();
-                // Prefer the upright regular face; ties broken by path for stability.
-                matches.sort_by_key(|f| {
-                    (
-                        f.style != fontdb::Style::Normal,
-                        (f.weight.0 as i32 - 400).abs(),
-                        source_path(&f.source),
-                        f.index,
-                    )
-                });
-                let Some(face) = matches.first() else { continue };
-                let path = source_path(&face.source);
-                let key = (path.clone(), face.index);
-                if let Some(&i) = loaded.get(&key) {
-                    return Some((i, path, alias.clone()));
+        let mut load_installed =
+            |fonts: &mut Vec<Font>, aliases: &[String]| -> Option<(usize, PathBuf, String)> {
+                for alias in aliases {
+                    let want = alias.trim();
+                    let mut matches: Vec<&fontdb::FaceInfo> = db
+                        .faces()
+                        .filter(|f| {
+                            f.families
+                                .iter()
+                                .any(|(name, _)| name.trim().eq_ignore_ascii_case(want))
+                        })
+                        .collect();
+                    // Prefer the upright regular face; ties broken by path for stability.
+                    matches.sort_by_key(|f| {
+                        (
+                            f.style != fontdb::Style::Normal,
+                            (f.weight.0 as i32 - 400).abs(),
+                            source_path(&f.source),
+                            f.index,
+                        )
+                    });
+                    let Some(face) = matches.first() else {
+                        continue;
+                    };
+                    let path = source_path(&face.source);
+                    let key = (path.clone(), face.index);
+                    if let Some(&i) = loaded.get(&key) {
+                        return Some((i, path, alias.clone()));
+                    }
+                    let font = db
+                        .with_face_data(face.id, |data, index| {
+                            Font::new(Bytes::new(data.to_vec()), index)
+                        })
+                        .flatten()?;
+                    fonts.push(font);
+                    loaded.insert(key, fonts.len() - 1);
+                    return Some((fonts.len() - 1, path, alias.clone()));
                 }
-                let font = db
-                    .with_face_data(face.id, |data, index| Font::new(Bytes::new(data.to_vec()), index))
-                    .flatten()?;
-                fonts.push(font);
-                loaded.insert(key, fonts.len() - 1);
-                return Some((fonts.len() - 1, path, alias.clone()));
-            }
-            None
-        };
+                None
+            };
 
         let mut faces = BTreeMap::new();
         for (key, face) in &rules.faces {
@@ -159,14 +196,22 @@ impl FontSet {
             faces.insert(key.clone(), chosen);
         }
 
-        let latin_names: Vec<String> = std::iter::once(rules.roles.body.latin.clone().unwrap_or_default())
-            .filter(|s| !s.is_empty())
-            .chain(LATIN_ALIASES.iter().map(|s| s.to_string()))
-            .collect();
-        let latin = load_installed(&mut fonts, &latin_names).map(|(i, _, _)| (fonts[i].info().family.clone(), i));
+        let latin_names: Vec<String> =
+            std::iter::once(rules.roles.body.latin.clone().unwrap_or_default())
+                .filter(|s| !s.is_empty())
+                .chain(LATIN_ALIASES.iter().map(|s| s.to_string()))
+                .collect();
+        let latin = load_installed(&mut fonts, &latin_names)
+            .map(|(i, _, _)| (fonts[i].info().family.clone(), i));
 
         let book = FontBook::from_fonts(fonts.iter());
-        FontSet { fonts, book, faces, fallback, latin }
+        FontSet {
+            fonts,
+            book,
+            faces,
+            fallback,
+            latin,
+        }
     }
 
     pub fn for_role(&self, rules: &Rules, role: Role) -> &Chosen {
@@ -175,7 +220,10 @@ impl FontSet {
 
     /// Faces that are standing in for a mandated one.
     pub fn lookalikes(&self) -> Vec<&Chosen> {
-        self.faces.values().filter(|c| matches!(c.source, Source::Bundled { .. })).collect()
+        self.faces
+            .values()
+            .filter(|c| matches!(c.source, Source::Bundled { .. }))
+            .collect()
     }
 
     /// One plain-words notice when look-alikes stand in (an error with
@@ -185,7 +233,10 @@ impl FontSet {
         if subs.is_empty() {
             return None;
         }
-        let pairs: Vec<String> = subs.iter().map(|c| format!("“{}”→{}", c.mandated, c.family)).collect();
+        let pairs: Vec<String> = subs
+            .iter()
+            .map(|c| format!("“{}”→{}", c.mandated, c.family))
+            .collect();
         let msg = format!(
             "本机未安装规定字体，PDF 中改用内置的近似字体：{}",
             pairs.join("，")
@@ -236,7 +287,11 @@ mod tests {
         assert_eq!(fam("song"), ("Noto Serif CJK SC", 400));
         assert_eq!(set.lookalikes().len(), 5);
         let n = set.lookalike_notice(false).unwrap();
-        assert!(n.message.contains("“仿宋_GB2312”→FandolFang"), "{}", n.message);
+        assert!(
+            n.message.contains("“仿宋_GB2312”→FandolFang"),
+            "{}",
+            n.message
+        );
         assert!(set.lookalike_notice(true).unwrap().is_error());
     }
 

@@ -18,6 +18,7 @@ pub mod output;
 pub mod photo;
 pub mod render;
 pub mod rules;
+pub mod testkit;
 
 /// A plain Chinese reason for an I/O error.
 pub fn io_reason(e: &std::io::Error) -> String {

@@ -18,7 +18,11 @@ pub struct Text {
 
 impl Text {
     pub fn new(value: String, span: Range<usize>, content_at: Option<usize>) -> Self {
-        Text { value, span, content_at }
+        Text {
+            value,
+            span,
+            content_at,
+        }
     }
 
     /// Maps a byte range of `value` onto the source file; falls back to the

@@ -14,11 +14,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
     };
     // Never overwrite an input, however the output name was made.
     if let Ok(target) = path.canonicalize() {
-        if inputs.iter().any(|i| i.canonicalize().is_ok_and(|i| i == target)) {
+        if inputs
+            .iter()
+            .any(|i| i.canonicalize().is_ok_and(|i| i == target))
+        {
             return Err(err("输出文件与输入文件相同，已拒绝覆盖".into()));
         }
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| err(crate::io_reason(&e)))?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".baosong-").suffix(".tmp");
@@ -28,9 +34,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
     let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| err(crate::io_reason(&e)))?;
-    tmp.write_all(bytes).map_err(|e| err(crate::io_reason(&e)))?;
-    tmp.as_file().sync_all().map_err(|e| err(crate::io_reason(&e)))?;
-    tmp.persist(path).map_err(|e| err(crate::io_reason(&e.error)))?;
+    tmp.write_all(bytes)
+        .map_err(|e| err(crate::io_reason(&e)))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| err(crate::io_reason(&e)))?;
+    tmp.persist(path)
+        .map_err(|e| err(crate::io_reason(&e.error)))?;
     Ok(())
 }
 
@@ -50,7 +60,10 @@ mod tests {
         assert!(write_atomic(&input, b"y", &[input.clone()]).is_err());
         assert_eq!(std::fs::read(&input).unwrap(), b"x");
         // No temporary files are left behind.
-        let names: Vec<_> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 2, "{names:?}");
     }
 }

@@ -72,15 +72,26 @@ impl Photo {
             Format::Jpeg => image::ImageFormat::Jpeg,
             Format::Png => image::ImageFormat::Png,
         });
-        let (w, h) = reader.into_dimensions().map_err(|e| PhotoError::Corrupt(e.to_string()))?;
+        let (w, h) = reader
+            .into_dimensions()
+            .map_err(|e| PhotoError::Corrupt(e.to_string()))?;
         if w == 0 || h == 0 {
             return Err(PhotoError::Corrupt("宽或高为 0".into()));
         }
         if w as u64 * h as u64 > max_pixels {
             return Err(PhotoError::TooLarge(w, h));
         }
-        let orientation = if format == Format::Jpeg { exif_orientation(&bytes) } else { 1 };
-        Ok(Photo { bytes, format, stored_px: (w, h), orientation })
+        let orientation = if format == Format::Jpeg {
+            exif_orientation(&bytes)
+        } else {
+            1
+        };
+        Ok(Photo {
+            bytes,
+            format,
+            stored_px: (w, h),
+            orientation,
+        })
     }
 
     /// Bytes for a renderer that ignores EXIF orientation (Word): the
@@ -89,7 +100,8 @@ impl Photo {
         if self.orientation <= 1 {
             return Ok((self.bytes.clone(), self.format));
         }
-        let img = image::load_from_memory(&self.bytes).map_err(|e| PhotoError::Corrupt(e.to_string()))?;
+        let img =
+            image::load_from_memory(&self.bytes).map_err(|e| PhotoError::Corrupt(e.to_string()))?;
         let img = match self.orientation {
             2 => img.fliph(),
             3 => img.rotate180(),
@@ -102,7 +114,9 @@ impl Photo {
         };
         let mut out = Vec::new();
         let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92);
-        img.to_rgb8().write_with_encoder(enc).map_err(|e| PhotoError::Corrupt(e.to_string()))?;
+        img.to_rgb8()
+            .write_with_encoder(enc)
+            .map_err(|e| PhotoError::Corrupt(e.to_string()))?;
         Ok((out.into(), Format::Jpeg))
     }
 }
@@ -117,7 +131,10 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, PhotoError> {
         Err(PhotoError::NotAnImage("GIF 图片"))
     } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
         Err(PhotoError::NotAnImage("WebP 图片"))
-    } else if bytes.get(4..12).is_some_and(|b| b.starts_with(b"ftyphei") || b.starts_with(b"ftypmif")) {
+    } else if bytes
+        .get(4..12)
+        .is_some_and(|b| b.starts_with(b"ftyphei") || b.starts_with(b"ftypmif"))
+    {
         Err(PhotoError::NotAnImage("HEIC 图片（苹果手机格式）"))
     } else if bytes.starts_with(b"BM") {
         Err(PhotoError::NotAnImage("BMP 图片"))
@@ -140,30 +157,10 @@ fn exif_orientation(bytes: &[u8]) -> u16 {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
 
-    /// A small JPEG with an optional EXIF orientation, made in memory.
-    pub fn jpeg(w: u32, h: u32, orientation: Option<u16>) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
-        let mut out = Vec::new();
-        img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)).unwrap();
-        if let Some(o) = orientation {
-            // APP1 Exif segment with one IFD entry: Orientation (0x0112), SHORT.
-            let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01".to_vec();
-            tiff.extend_from_slice(&o.to_be_bytes());
-            tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
-            let mut seg = b"Exif\x00\x00".to_vec();
-            seg.extend_from_slice(&tiff);
-            let len = (seg.len() + 2) as u16;
-            let mut with = vec![0xFF, 0xD8, 0xFF, 0xE1];
-            with.extend_from_slice(&len.to_be_bytes());
-            with.extend_from_slice(&seg);
-            with.extend_from_slice(&out[2..]);
-            out = with;
-        }
-        out
-    }
+    use crate::testkit::jpeg;
 
     #[test]
     fn reads_size_and_orientation() {
@@ -180,8 +177,14 @@ pub(crate) mod tests {
 
     #[test]
     fn sniffs_by_bytes_not_name() {
-        assert!(matches!(sniff(b"GIF89a...."), Err(PhotoError::NotAnImage(_))));
-        assert!(matches!(Photo::from_bytes(b"\xFF\xD8\xFF\xE0trunc".to_vec().into(), 1 << 30), Err(PhotoError::Corrupt(_))));
+        assert!(matches!(
+            sniff(b"GIF89a...."),
+            Err(PhotoError::NotAnImage(_))
+        ));
+        assert!(matches!(
+            Photo::from_bytes(b"\xFF\xD8\xFF\xE0trunc".to_vec().into(), 1 << 30),
+            Err(PhotoError::Corrupt(_))
+        ));
     }
 
     #[test]

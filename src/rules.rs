@@ -132,7 +132,12 @@ pub struct RoleStyle {
 }
 
 fn role(face: &str, size_pt: f64, bold: bool, latin: Option<&str>) -> RoleStyle {
-    RoleStyle { face: face.into(), size_pt, bold, latin: latin.map(String::from) }
+    RoleStyle {
+        face: face.into(),
+        size_pt,
+        bold,
+        latin: latin.map(String::from),
+    }
 }
 
 impl Default for Roles {
@@ -204,7 +209,11 @@ pub struct TextRules {
 
 impl Default for TextRules {
     fn default() -> Self {
-        TextRules { min_chars: 800, max_chars: 1500, title_max_line_chars: 0 }
+        TextRules {
+            min_chars: 800,
+            max_chars: 1500,
+            title_max_line_chars: 0,
+        }
     }
 }
 
@@ -264,7 +273,15 @@ impl Default for Rules {
             "kai".into(),
             face(
                 "楷体_GB2312",
-                &["楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti", "华文楷体", "FZKai-Z03S"],
+                &[
+                    "楷体_GB2312",
+                    "KaiTi_GB2312",
+                    "楷体",
+                    "KaiTi",
+                    "STKaiti",
+                    "华文楷体",
+                    "FZKai-Z03S",
+                ],
                 "FandolKai",
                 400,
             ),
@@ -289,11 +306,21 @@ impl Default for Rules {
         );
         faces.insert(
             "hei".into(),
-            face("黑体", &["黑体", "SimHei", "STHeiti", "华文黑体", "FZHei-B01S"], "Noto Sans CJK SC", 500),
+            face(
+                "黑体",
+                &["黑体", "SimHei", "STHeiti", "华文黑体", "FZHei-B01S"],
+                "Noto Sans CJK SC",
+                500,
+            ),
         );
         faces.insert(
             "song".into(),
-            face("宋体", &["宋体", "SimSun", "NSimSun", "新宋体", "STSong", "华文宋体"], "Noto Serif CJK SC", 400),
+            face(
+                "宋体",
+                &["宋体", "SimSun", "NSimSun", "新宋体", "STSong", "华文宋体"],
+                "Noto Serif CJK SC",
+                400,
+            ),
         );
         Rules {
             page: Page::default(),
@@ -408,7 +435,11 @@ impl Rules {
                 ));
             }
             if !(st.size_pt > 0.0 && st.size_pt < 200.0) {
-                return Err(format!("roles.{} 的字号 {} 磅不合理", role.key(), st.size_pt));
+                return Err(format!(
+                    "roles.{} 的字号 {} 磅不合理",
+                    role.key(),
+                    st.size_pt
+                ));
             }
         }
         let p = &self.page;
@@ -458,7 +489,10 @@ mod tests {
 
     #[test]
     fn override_keeps_other_defaults() {
-        let r: Rules = toml::from_str("[text]\nmin_chars = 600\n[roles.body]\nface = \"song\"\nsize_pt = 15\n").unwrap();
+        let r: Rules = toml::from_str(
+            "[text]\nmin_chars = 600\n[roles.body]\nface = \"song\"\nsize_pt = 15\n",
+        )
+        .unwrap();
         assert_eq!(r.text.min_chars, 600);
         assert_eq!(r.text.max_chars, 1500);
         assert_eq!(r.roles.body.face, "song");

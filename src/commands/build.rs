@@ -31,11 +31,19 @@ impl Session {
     }
 
     fn fonts_for(&mut self, dir: &Path, rules: &Rules, font_paths: &[PathBuf]) -> Arc<FontSet> {
-        let key = (dir.to_path_buf(), serde_json::to_string(&rules.faces).unwrap_or_default());
+        let key = (
+            dir.to_path_buf(),
+            serde_json::to_string(&rules.faces).unwrap_or_default(),
+        );
         let system = self.system_fonts;
         self.fonts
             .entry(key)
-            .or_insert_with(|| Arc::new(FontSet::load(rules, &fonts::search_for(dir, font_paths, system))))
+            .or_insert_with(|| {
+                Arc::new(FontSet::load(
+                    rules,
+                    &fonts::search_for(dir, font_paths, system),
+                ))
+            })
             .clone()
     }
 }
@@ -72,7 +80,11 @@ pub fn run(args: &BuildArgs, reporter: &mut Reporter) -> u8 {
 }
 
 fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mut Reporter) -> u8 {
-    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
     let rules = match crate::config::load_rules(args.fonts.rules.as_deref(), &dir) {
         Ok(r) => r,
         Err(d) => {
@@ -95,9 +107,13 @@ fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mu
     let want_pdf = args.format != OutputFormat::Docx;
     let want_docx = args.format != OutputFormat::Pdf;
     let out_dir = args.out.clone().unwrap_or_else(|| dir.clone());
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
-    let inputs: Vec<PathBuf> =
-        std::iter::once(file.to_path_buf()).chain(doc.photos.iter().map(|p| p.resolved.clone())).collect();
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let inputs: Vec<PathBuf> = std::iter::once(file.to_path_buf())
+        .chain(doc.photos.iter().map(|p| p.resolved.clone()))
+        .collect();
 
     let mut status = exit::OK;
     if want_pdf {
@@ -112,7 +128,10 @@ fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mu
             }
         }
         reporter.emit_all(&crate::coverage::check(&doc, &ir, &rules, &fonts));
-        let template = session.args_template.as_deref().unwrap_or(render::pdf::TEMPLATE);
+        let template = session
+            .args_template
+            .as_deref()
+            .unwrap_or(render::pdf::TEMPLATE);
         match render::pdf::render(&ir, &rules, &fonts, template) {
             Ok(bytes) => {
                 let path = out_dir.join(format!("{stem}.pdf"));

@@ -24,14 +24,29 @@ pub fn run(args: &FontArgs, reporter: &mut Reporter) -> u8 {
         let st = rules.style(role);
         let c = set.for_role(&rules, role);
         let used = match &c.source {
-            Source::Installed { path, alias } => format!("{}（已安装，名称“{}”，{}）", c.family, alias, path.display()),
-            Source::Bundled { file } => format!("{} {}（内置近似字体 fonts/{}）", c.family, c.weight, file),
+            Source::Installed { path, alias } => format!(
+                "{}（已安装，名称“{}”，{}）",
+                c.family,
+                alias,
+                path.display()
+            ),
+            Source::Bundled { file } => {
+                format!("{} {}（内置近似字体 fonts/{}）", c.family, c.weight, file)
+            }
         };
-        println!("{:<8}{:<16}{:<8}{}", pad(role.label(), 8), pad(&c.mandated, 16), pad(&size::name(st.size_pt), 8), used);
+        println!(
+            "{:<8}{:<16}{:<8}{}",
+            pad(role.label(), 8),
+            pad(&c.mandated, 16),
+            pad(&size::name(st.size_pt), 8),
+            used
+        );
     }
     match &set.latin {
         Some((fam, _)) => println!("\n西文和数字：{fam}"),
-        None => println!("\n西文和数字：未找到 Times New Roman 或同类字体，PDF 中使用中文字体自带的西文字形"),
+        None => println!(
+            "\n西文和数字：未找到 Times New Roman 或同类字体，PDF 中使用中文字体自带的西文字形"
+        ),
     }
     if !set.lookalikes().is_empty() {
         println!("\n提示：标有“内置近似字体”的部分在 PDF 中用近似字体代替；Word 文件中始终写明规定字体。");
@@ -45,5 +60,11 @@ fn pad(s: &str, width: usize) -> String {
     let fill = (width * 2).saturating_sub(w) / 2;
     let _ = fill;
     let target = width * 2;
-    format!("{s}{}", " ".repeat(target.saturating_sub(w).saturating_sub(0) / 1).chars().take(target.saturating_sub(w)).collect::<String>())
+    format!(
+        "{s}{}",
+        " ".repeat(target.saturating_sub(w).saturating_sub(0) / 1)
+            .chars()
+            .take(target.saturating_sub(w))
+            .collect::<String>()
+    )
 }

@@ -18,21 +18,36 @@ pub fn run(args: &NewArgs, reporter: &mut Reporter) -> u8 {
     let path = dir.join(name);
     if path.exists() {
         reporter.emit(
-            &Diagnostic::error(code::WRITE, format!("{} 已经存在，没有覆盖", path.display()))
-                .hint("换一个文件夹，或先把原文件改名"),
+            &Diagnostic::error(
+                code::WRITE,
+                format!("{} 已经存在，没有覆盖", path.display()),
+            )
+            .hint("换一个文件夹，或先把原文件改名"),
         );
         return exit::UNUSABLE;
     }
-    let made = std::fs::create_dir_all(&dir)
-        .and_then(|_| if args.kind == NewKind::Case { std::fs::create_dir_all(dir.join("photos")) } else { Ok(()) });
+    let made = std::fs::create_dir_all(&dir).and_then(|_| {
+        if args.kind == NewKind::Case {
+            std::fs::create_dir_all(dir.join("photos"))
+        } else {
+            Ok(())
+        }
+    });
     if let Err(e) = made {
-        reporter.emit(&Diagnostic::error(code::WRITE, format!("无法创建文件夹 {}：{}", dir.display(), crate::io_reason(&e))));
+        reporter.emit(&Diagnostic::error(
+            code::WRITE,
+            format!("无法创建文件夹 {}：{}", dir.display(), crate::io_reason(&e)),
+        ));
         return exit::UNUSABLE;
     }
     if let Err(d) = crate::output::write_atomic(&path, text.as_bytes(), &[]) {
         reporter.emit(&d);
         return exit::UNUSABLE;
     }
-    reporter.note(&format!("已新建 {}。用记事本或其他文本编辑器打开填写，然后运行：baosong build {}", path.display(), path.display()));
+    reporter.note(&format!(
+        "已新建 {}。用记事本或其他文本编辑器打开填写，然后运行：baosong build {}",
+        path.display(),
+        path.display()
+    ));
     exit::OK
 }

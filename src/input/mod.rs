@@ -2,8 +2,8 @@
 //! exact spans, and builds the typed model. Every problem becomes a Chinese
 //! diagnostic pointing at file:line:column.
 
-pub mod schema;
 mod paths;
+pub mod schema;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -89,7 +89,10 @@ pub fn load_file(path: &Path) -> Loaded {
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let file = Arc::new(SourceFile { path: path.to_path_buf(), text: lossy.into() });
+            let file = Arc::new(SourceFile {
+                path: path.to_path_buf(),
+                text: lossy.into(),
+            });
             return Loaded {
                 document: None,
                 diagnostics: vec![Diagnostic::error(code::UNREADABLE, "文件不是 UTF-8 编码")
@@ -98,7 +101,10 @@ pub fn load_file(path: &Path) -> Loaded {
             };
         }
     };
-    let file = Arc::new(SourceFile { path: path.to_path_buf(), text: text.into() });
+    let file = Arc::new(SourceFile {
+        path: path.to_path_buf(),
+        text: text.into(),
+    });
     load_source(file)
 }
 
@@ -112,11 +118,17 @@ pub fn load_source(file: Arc<SourceFile>) -> Loaded {
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             diags.push(
-                Diagnostic::error(code::TOML_SYNTAX, format!("TOML 格式错误：{}", first_line(e.message())))
-                    .at(&file, span)
-                    .hint("检查引号是否成对、等号两边是否写全；多段正文请用三个双引号 \"\"\" 括起来"),
+                Diagnostic::error(
+                    code::TOML_SYNTAX,
+                    format!("TOML 格式错误：{}", first_line(e.message())),
+                )
+                .at(&file, span)
+                .hint("检查引号是否成对、等号两边是否写全；多段正文请用三个双引号 \"\"\" 括起来"),
             );
-            return Loaded { document: None, diagnostics: diags };
+            return Loaded {
+                document: None,
+                diagnostics: diags,
+            };
         }
     };
 
@@ -125,15 +137,20 @@ pub fn load_source(file: Arc<SourceFile>) -> Loaded {
         Some((DeValue::String(s), span)) => match DocType::from_key(s) {
             Some(t) => t,
             None => {
-                let known: Vec<String> =
-                    schema::TYPES.iter().map(|(k, l, _)| format!("\"{k}\"（{l}）")).collect();
+                let known: Vec<String> = schema::TYPES
+                    .iter()
+                    .map(|(k, l, _)| format!("\"{k}\"（{l}）"))
+                    .collect();
                 diags.push(
                     Diagnostic::error(code::BAD_VALUE, format!("不支持的材料类型 \"{s}\""))
                         .at(&file, span)
                         .label("这里")
                         .hint(format!("type 可以是：{}", known.join("、"))),
                 );
-                return Loaded { document: None, diagnostics: diags };
+                return Loaded {
+                    document: None,
+                    diagnostics: diags,
+                };
             }
         },
         Some((_, span)) => {
@@ -142,17 +159,26 @@ pub fn load_source(file: Arc<SourceFile>) -> Loaded {
                     .at(&file, span)
                     .hint("例如 type = \"case\""),
             );
-            return Loaded { document: None, diagnostics: diags };
+            return Loaded {
+                document: None,
+                diagnostics: diags,
+            };
         }
     };
     let fields = schema::fields_of(doc_type.key()).expect("every DocType has a schema");
     let root_span = 0..src.len();
     let checked = check_table(&file, table.get_ref(), root_span, fields, "", &mut diags);
     if diags.iter().any(|d| d.is_error()) {
-        return Loaded { document: None, diagnostics: diags };
+        return Loaded {
+            document: None,
+            diagnostics: diags,
+        };
     }
     let document = build_document(&file, doc_type, &checked, &mut diags);
-    Loaded { document, diagnostics: diags }
+    Loaded {
+        document,
+        diagnostics: diags,
+    }
 }
 
 fn first_line(s: &str) -> &str {
@@ -167,7 +193,10 @@ fn check_table(
     prefix: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Table {
-    let mut out = Table { span: span.clone(), entries: BTreeMap::new() };
+    let mut out = Table {
+        span: span.clone(),
+        entries: BTreeMap::new(),
+    };
     for (key, value) in table.iter() {
         let name: &str = key.get_ref();
         let Some(field) = fields.iter().find(|f| f.name == name) else {
@@ -178,7 +207,11 @@ fn check_table(
                 Some(s) => d.hint(format!("是否想写 `{s}`？")),
                 None => d.hint(format!(
                     "这里可以写的字段有：{}",
-                    fields.iter().map(|f| format!("{}（{}）", f.name, f.label)).collect::<Vec<_>>().join("、")
+                    fields
+                        .iter()
+                        .map(|f| format!("{}（{}）", f.name, f.label))
+                        .collect::<Vec<_>>()
+                        .join("、")
                 )),
             };
             diags.push(d);
@@ -190,11 +223,18 @@ fn check_table(
     }
     for f in fields.iter().filter(|f| f.required) {
         if !out.entries.contains_key(f.name) && !table.iter().any(|(k, _)| k.get_ref() == f.name) {
-            let at = if prefix.is_empty() { 0..0 } else { span.start..span.start };
+            let at = if prefix.is_empty() {
+                0..0
+            } else {
+                span.start..span.start
+            };
             diags.push(
-                Diagnostic::error(code::MISSING_KEY, format!("缺少必填字段 `{prefix}{}`（{}）", f.name, f.label))
-                    .at(file, at)
-                    .hint(format!("请补上一行：{} = …", f.name)),
+                Diagnostic::error(
+                    code::MISSING_KEY,
+                    format!("缺少必填字段 `{prefix}{}`（{}）", f.name, f.label),
+                )
+                .at(file, at)
+                .hint(format!("请补上一行：{} = …", f.name)),
             );
         }
     }
@@ -213,7 +253,12 @@ fn check_value(
         diags.push(
             Diagnostic::error(
                 code::WRONG_TYPE,
-                format!("字段 `{prefix}{}`（{}）应当是{}", field.name, field.label, field.kind.describe()),
+                format!(
+                    "字段 `{prefix}{}`（{}）应当是{}",
+                    field.name,
+                    field.label,
+                    field.kind.describe()
+                ),
             )
             .at(file, span.clone())
             .label(format!("这里是{}", describe_de(value.get_ref()))),
@@ -221,13 +266,19 @@ fn check_value(
         None
     };
     let v = match (field.kind, value.get_ref()) {
-        (Kind::Str | Kind::Text, DeValue::String(s)) => {
-            Value::Str(Text::new(s.to_string(), span.clone(), content_offset(&file.text, &span, s)))
-        }
+        (Kind::Str | Kind::Text, DeValue::String(s)) => Value::Str(Text::new(
+            s.to_string(),
+            span.clone(),
+            content_offset(&file.text, &span, s),
+        )),
         (Kind::Int, DeValue::Integer(i)) => {
             let raw = i.as_str().replace('_', "");
-            match i64::from_str_radix(raw.trim_start_matches(['0', 'x', 'o', 'b']).trim_start_matches('+'), i.radix())
-                .or_else(|_| raw.parse::<i64>())
+            match i64::from_str_radix(
+                raw.trim_start_matches(['0', 'x', 'o', 'b'])
+                    .trim_start_matches('+'),
+                i.radix(),
+            )
+            .or_else(|_| raw.parse::<i64>())
             {
                 Ok(n) => Value::Int(n),
                 Err(_) => return wrong(diags),
@@ -244,7 +295,11 @@ fn check_value(
                 match it.get_ref() {
                     DeValue::String(s) => out.push(Node {
                         span: it.span(),
-                        value: Value::Str(Text::new(s.to_string(), it.span(), content_offset(&file.text, &it.span(), s))),
+                        value: Value::Str(Text::new(
+                            s.to_string(),
+                            it.span(),
+                            content_offset(&file.text, &it.span(), s),
+                        )),
                     }),
                     _ => return wrong(diags),
                 }
@@ -258,7 +313,10 @@ fn check_value(
                     DeValue::Table(t) => {
                         let p = format!("{prefix}{}[{}].", field.name, i + 1);
                         let checked = check_table(file, t, it.span(), sub, &p, diags);
-                        out.push(Node { span: it.span(), value: Value::Table(checked) });
+                        out.push(Node {
+                            span: it.span(),
+                            value: Value::Table(checked),
+                        });
                     }
                     _ => return wrong(diags),
                 }
@@ -288,7 +346,10 @@ fn describe_de(v: &DeValue) -> &'static str {
 
 /// The closest known key, by spelling or by its Chinese name.
 fn suggest(name: &str, fields: &[Field]) -> Option<&'static str> {
-    if let Some(f) = fields.iter().find(|f| f.label == name || f.label.contains(name) && !name.is_empty() && name.chars().all(|c| !c.is_ascii())) {
+    if let Some(f) = fields.iter().find(|f| {
+        f.label == name
+            || f.label.contains(name) && !name.is_empty() && name.chars().all(|c| !c.is_ascii())
+    }) {
         return Some(f.name);
     }
     let lower = name.to_ascii_lowercase();
@@ -328,12 +389,24 @@ fn build_document(
     t: &Table,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Document> {
-    let dir = file.path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+    let dir = file
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
     let required = |key: &str, diags: &mut Vec<Diagnostic>| -> Option<Text> {
         let t = t.text(key)?.clone();
         if t.value.trim().is_empty() {
-            let label = schema::CASE.iter().find(|f| f.name == key).map(|f| f.label).unwrap_or(key);
+            let label = schema::CASE
+                .iter()
+                .find(|f| f.name == key)
+                .map(|f| f.label)
+                .unwrap_or(key);
             diags.push(
                 Diagnostic::error(code::EMPTY_TEXT, format!("{label}（{key}）不能为空"))
                     .at(file, t.span.clone())
@@ -352,9 +425,15 @@ fn build_document(
             Some(cat) => Some(cat),
             None => {
                 diags.push(
-                    Diagnostic::error(code::BAD_VALUE, format!("材料类别 \"{}\" 不在通知规定的范围内", c.value))
-                        .at(file, c.span.clone())
-                        .hint(format!("category 可以是：{}", schema::CATEGORIES.join("、"))),
+                    Diagnostic::error(
+                        code::BAD_VALUE,
+                        format!("材料类别 \"{}\" 不在通知规定的范围内", c.value),
+                    )
+                    .at(file, c.span.clone())
+                    .hint(format!(
+                        "category 可以是：{}",
+                        schema::CATEGORIES.join("、")
+                    )),
                 );
                 None
             }
@@ -375,7 +454,10 @@ fn build_document(
                 Some(MediaRef {
                     path,
                     resolved,
-                    caption: rec.text("caption").cloned().filter(|c| !c.value.trim().is_empty()),
+                    caption: rec
+                        .text("caption")
+                        .cloned()
+                        .filter(|c| !c.value.trim().is_empty()),
                     span: rec.span.clone(),
                 })
             })
@@ -419,7 +501,8 @@ mod tests {
         errs[0]
     }
 
-    const OK: &str = "title = \"匠心筑梦\"\nunit = \"某校\"\nbody = \"\"\"\n第一段。\n\n第二段。\n\"\"\"\n";
+    const OK: &str =
+        "title = \"匠心筑梦\"\nunit = \"某校\"\nbody = \"\"\"\n第一段。\n\n第二段。\n\"\"\"\n";
 
     #[test]
     fn loads_minimal_case() {
@@ -436,7 +519,11 @@ mod tests {
     #[test]
     fn unknown_key_suggests_nearest() {
         let l = load(&OK.replace("title", "titel"));
-        let errs: Vec<_> = l.diagnostics.iter().filter(|d| d.code == code::UNKNOWN_KEY).collect();
+        let errs: Vec<_> = l
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code::UNKNOWN_KEY)
+            .collect();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line_col(), Some((1, 1)));
         assert_eq!(errs[0].hint.as_deref(), Some("是否想写 `title`？"));
@@ -445,8 +532,12 @@ mod tests {
 
     #[test]
     fn chinese_key_suggests_field() {
-        let l = load(&OK.replace("unit", "报送单位"));
-        let d = l.diagnostics.iter().find(|d| d.code == code::UNKNOWN_KEY).unwrap();
+        let l = load(&OK.replace("unit", "\"报送单位\""));
+        let d = l
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code::UNKNOWN_KEY)
+            .unwrap();
         assert_eq!(d.hint.as_deref(), Some("是否想写 `unit`？"));
     }
 
@@ -483,16 +574,24 @@ mod tests {
 
     #[test]
     fn photo_path_may_not_leave_folder() {
-        let l = load(&format!("{OK}[[photos]]\npath = \"../secret.jpg\"\ncaption = \"x\"\n"));
+        let l = load(&format!(
+            "{OK}[[photos]]\npath = \"../secret.jpg\"\ncaption = \"x\"\n"
+        ));
         let d = only_error(&l);
         assert_eq!(d.code, code::PATH_ESCAPES);
-        assert_eq!(d.line_col().unwrap().0, 8);
+        assert_eq!(d.line_col().unwrap().0, 9);
     }
 
     #[test]
     fn unknown_key_in_photo_is_prefixed() {
-        let l = load(&format!("{OK}[[photos]]\npath = \"a.jpg\"\ncaptoin = \"x\"\n"));
-        let d = l.diagnostics.iter().find(|d| d.code == code::UNKNOWN_KEY).unwrap();
+        let l = load(&format!(
+            "{OK}[[photos]]\npath = \"a.jpg\"\ncaptoin = \"x\"\n"
+        ));
+        let d = l
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code::UNKNOWN_KEY)
+            .unwrap();
         assert!(d.message.contains("photos[1].captoin"), "{}", d.message);
         assert_eq!(d.hint.as_deref(), Some("是否想写 `caption`？"));
     }

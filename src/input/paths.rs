@@ -73,11 +73,26 @@ mod tests {
         assert!(resolve_inside(d.path(), "sub/a.jpg").is_ok());
         assert!(resolve_inside(d.path(), "sub\\a.jpg").is_ok());
         assert!(resolve_inside(d.path(), "sub/../sub/a.jpg").is_ok());
-        assert!(matches!(resolve_inside(d.path(), "../a.jpg"), Err(PathError::Escapes)));
-        assert!(matches!(resolve_inside(d.path(), "sub/../../a.jpg"), Err(PathError::Escapes)));
-        assert!(matches!(resolve_inside(d.path(), "/etc/passwd"), Err(PathError::Absolute)));
-        assert!(matches!(resolve_inside(d.path(), "C:/x.jpg"), Err(PathError::Absolute)));
-        assert!(matches!(resolve_inside(d.path(), "nope.jpg"), Err(PathError::Missing)));
+        assert!(matches!(
+            resolve_inside(d.path(), "../a.jpg"),
+            Err(PathError::Escapes)
+        ));
+        assert!(matches!(
+            resolve_inside(d.path(), "sub/../../a.jpg"),
+            Err(PathError::Escapes)
+        ));
+        assert!(matches!(
+            resolve_inside(d.path(), "/etc/passwd"),
+            Err(PathError::Absolute)
+        ));
+        assert!(matches!(
+            resolve_inside(d.path(), "C:/x.jpg"),
+            Err(PathError::Absolute)
+        ));
+        assert!(matches!(
+            resolve_inside(d.path(), "nope.jpg"),
+            Err(PathError::Missing)
+        ));
     }
 
     #[cfg(unix)]
@@ -87,6 +102,9 @@ mod tests {
         std::fs::write(outside.path().join("s.jpg"), b"x").unwrap();
         let d = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(outside.path().join("s.jpg"), d.path().join("l.jpg")).unwrap();
-        assert!(matches!(resolve_inside(d.path(), "l.jpg"), Err(PathError::LinkEscapes)));
+        assert!(matches!(
+            resolve_inside(d.path(), "l.jpg"),
+            Err(PathError::LinkEscapes)
+        ));
     }
 }

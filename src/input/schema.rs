@@ -42,7 +42,12 @@ pub struct Field {
 }
 
 const fn f(name: &'static str, kind: Kind, required: bool, label: &'static str) -> Field {
-    Field { name, kind, required, label }
+    Field {
+        name,
+        kind,
+        required,
+        label,
+    }
 }
 
 pub const MEDIA_FILE: &[Field] = &[
@@ -63,10 +68,14 @@ pub const CASE: &[Field] = &[
 ];
 
 /// Document types and their fields.
-pub const TYPES: &[(&str, &str, &[Field])] = &[("case", "案例/故事", CASE), ("plan", "工作方案", CASE)];
+pub const TYPES: &[(&str, &str, &[Field])] =
+    &[("case", "案例/故事", CASE), ("plan", "工作方案", CASE)];
 
 pub const CATEGORIES: &[&str] = &["典型活动案例", "典型职教故事", "典型宣传报道案例"];
 
 pub fn fields_of(doc_type: &str) -> Option<&'static [Field]> {
-    TYPES.iter().find(|(t, _, _)| *t == doc_type).map(|(_, _, f)| *f)
+    TYPES
+        .iter()
+        .find(|(t, _, _)| *t == doc_type)
+        .map(|(_, _, f)| *f)
 }

@@ -24,7 +24,10 @@ pub fn paragraphs(body: &str) -> Vec<RawParagraph> {
         let trimmed = line.trim_matches(is_blank);
         if trimmed.is_empty() {
             if let Some(src) = cur_src.take() {
-                out.push(RawParagraph { text: std::mem::take(&mut cur), src });
+                out.push(RawParagraph {
+                    text: std::mem::take(&mut cur),
+                    src,
+                });
             }
             continue;
         }
@@ -89,7 +92,10 @@ pub fn heading_marker(text: &str) -> Option<(u8, usize)> {
         if n <= 2 {
             let sep = chars.get(n).map(|x| x.1);
             let after = chars.get(n + 1).map(|x| x.1);
-            if matches!(sep, Some('.' | '．' | '、')) && !after.is_some_and(|c| c.is_ascii_digit()) && after.is_some() {
+            if matches!(sep, Some('.' | '．' | '、'))
+                && !after.is_some_and(|c| c.is_ascii_digit())
+                && after.is_some()
+            {
                 return Some((3, end_at(n)?));
             }
         }
@@ -134,7 +140,10 @@ mod tests {
     #[test]
     fn crlf_is_blank_line() {
         let p = paragraphs("甲。\r\n\r\n乙。\r\n");
-        assert_eq!(p.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(), ["甲。", "乙。"]);
+        assert_eq!(
+            p.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+            ["甲。", "乙。"]
+        );
     }
 
     #[test]

@@ -46,7 +46,9 @@ impl Block {
     /// Text spans with the role each is set in.
     pub fn runs(&self) -> Vec<(Role, &str)> {
         match self {
-            Block::Heading { level, head, tail, .. } => {
+            Block::Heading {
+                level, head, tail, ..
+            } => {
                 let mut v = vec![(Role::heading(*level), head.as_str())];
                 if !tail.is_empty() {
                     v.push((Role::Body, tail.as_str()));
@@ -105,7 +107,10 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
                     src: p.src,
                 }
             }
-            None => Block::Paragraph { text: p.text, src: p.src },
+            None => Block::Paragraph {
+                text: p.text,
+                src: p.src,
+            },
         })
         .collect();
 
@@ -162,15 +167,27 @@ fn one_line(s: &str) -> String {
 /// The Chinese message for a photo that cannot be used.
 pub fn photo_error(e: &PhotoError, path: &str) -> Diagnostic {
     match e {
-        PhotoError::Io(err) => Diagnostic::error(code::PHOTO_MISSING, format!("无法读取照片 {path}：{}", crate::io_reason(err)))
-            .hint("请检查文件名和所在文件夹"),
-        PhotoError::NotAnImage(what) => Diagnostic::error(code::PHOTO_NOT_JPEG, format!("照片 {path} 实际上是{what}，不是 JPG 照片"))
-            .label("不是 JPG")
-            .hint("请用看图软件把它“另存为” JPG 格式；仅改扩展名没有用"),
-        PhotoError::Corrupt(why) => Diagnostic::error(code::PHOTO_CORRUPT, format!("照片 {path} 已损坏或不完整（{why}）"))
-            .label("无法读取")
-            .hint("请重新从相机或手机导出这张照片"),
-        PhotoError::TooLarge(w, h) => Diagnostic::error(code::PHOTO_TOO_LARGE, format!("照片 {path} 声称有 {w}×{h} 像素，超出可处理范围"))
-            .hint("请把照片缩小到一亿像素以内再报送"),
+        PhotoError::Io(err) => Diagnostic::error(
+            code::PHOTO_MISSING,
+            format!("无法读取照片 {path}：{}", crate::io_reason(err)),
+        )
+        .hint("请检查文件名和所在文件夹"),
+        PhotoError::NotAnImage(what) => Diagnostic::error(
+            code::PHOTO_NOT_JPEG,
+            format!("照片 {path} 实际上是{what}，不是 JPG 照片"),
+        )
+        .label("不是 JPG")
+        .hint("请用看图软件把它“另存为” JPG 格式；仅改扩展名没有用"),
+        PhotoError::Corrupt(why) => Diagnostic::error(
+            code::PHOTO_CORRUPT,
+            format!("照片 {path} 已损坏或不完整（{why}）"),
+        )
+        .label("无法读取")
+        .hint("请重新从相机或手机导出这张照片"),
+        PhotoError::TooLarge(w, h) => Diagnostic::error(
+            code::PHOTO_TOO_LARGE,
+            format!("照片 {path} 声称有 {w}×{h} 像素，超出可处理范围"),
+        )
+        .hint("请把照片缩小到一亿像素以内再报送"),
     }
 }

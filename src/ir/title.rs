@@ -30,7 +30,10 @@ fn break_penalty(a: char, b: char, in_book_title: bool) -> Option<f64> {
         return None;
     }
     let mut p = 2.0; // Unknown word boundary: we cannot see words, so discourage a little.
-    if a == ' ' || a == '\u{3000}' || is_closing(a) {
+    if a == ' ' || a == '\u{3000}' {
+        // A space in a title separates phrases: the natural place to break.
+        p = -20.0;
+    } else if is_closing(a) {
         p = -4.0;
     } else if "的与和及暨之".contains(a) {
         p = 0.5;
@@ -49,11 +52,19 @@ fn break_penalty(a: char, b: char, in_book_title: bool) -> Option<f64> {
 pub fn break_lines(title: &str, max_em: f64) -> Vec<String> {
     let title = title.trim();
     if title.contains('\n') {
-        return title.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+        return title
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
     }
     let chars: Vec<char> = title.chars().collect();
     let total: f64 = chars.iter().map(|c| width(*c)).sum::<f64>()
-        + chars.windows(2).filter(|w| w[0].is_ascii_alphanumeric() != w[1].is_ascii_alphanumeric()).count() as f64 * 0.25;
+        + chars
+            .windows(2)
+            .filter(|w| w[0].is_ascii_alphanumeric() != w[1].is_ascii_alphanumeric())
+            .count() as f64
+            * 0.25;
     if total <= max_em || chars.len() < 2 {
         return vec![title.to_string()];
     }
@@ -72,11 +83,11 @@ pub fn break_lines(title: &str, max_em: f64) -> Vec<String> {
     }
     let min_lines = (total / max_em).ceil() as usize;
     let mut best: Option<(f64, Vec<usize>)> = None;
-    for n in min_lines..=min_lines + 1 {
+    // As few lines as the width allows; one more only if no break works.
+    for n in min_lines..=min_lines + 2 {
         if let Some(found) = best_breaks(&chars, &candidates, n, max_em) {
-            if best.as_ref().is_none_or(|b| found.0 < b.0) {
-                best = Some(found);
-            }
+            best = Some(found);
+            break;
         }
     }
     let Some((_, breaks)) = best else {
@@ -93,7 +104,12 @@ pub fn break_lines(title: &str, max_em: f64) -> Vec<String> {
 }
 
 /// Dynamic programme over break positions for exactly `n` lines.
-fn best_breaks(chars: &[char], cands: &[(usize, f64)], n: usize, max_em: f64) -> Option<(f64, Vec<usize>)> {
+fn best_breaks(
+    chars: &[char],
+    cands: &[(usize, f64)],
+    n: usize,
+    max_em: f64,
+) -> Option<(f64, Vec<usize>)> {
     let mut prefix = vec![0.0];
     for c in chars {
         prefix.push(prefix.last().unwrap() + width(*c));
@@ -101,7 +117,10 @@ fn best_breaks(chars: &[char], cands: &[(usize, f64)], n: usize, max_em: f64) ->
     // Renderers may add a little space where Chinese meets Latin; count a
     // quarter em per change so no renderer has to wrap a title line again.
     let transitions = |a: usize, b: usize| {
-        chars[a..b].windows(2).filter(|w| w[0].is_ascii_alphanumeric() != w[1].is_ascii_alphanumeric()).count() as f64
+        chars[a..b]
+            .windows(2)
+            .filter(|w| w[0].is_ascii_alphanumeric() != w[1].is_ascii_alphanumeric())
+            .count() as f64
             * 0.25
     };
     let line_w = |a: usize, b: usize| {
@@ -169,7 +188,10 @@ mod tests {
 
     #[test]
     fn short_title_is_one_line() {
-        assert_eq!(break_lines("匠心筑梦 技能报国", 20.0), vec!["匠心筑梦 技能报国"]);
+        assert_eq!(
+            break_lines("匠心筑梦 技能报国", 20.0),
+            vec!["匠心筑梦 技能报国"]
+        );
     }
 
     #[test]
@@ -191,13 +213,16 @@ mod tests {
 
     #[test]
     fn prefers_break_at_space() {
-        let t = "产教融合育英才 匠心筑梦展风采我们一直在路上";
+        let t = "产教融合育英才 匠心筑梦展风采新时代";
         let lines = break_lines(t, 14.0);
         assert_eq!(lines[0], "产教融合育英才");
     }
 
     #[test]
     fn explicit_lines_are_kept() {
-        assert_eq!(break_lines("第一行\n第二行", 20.0), vec!["第一行", "第二行"]);
+        assert_eq!(
+            break_lines("第一行\n第二行", 20.0),
+            vec!["第一行", "第二行"]
+        );
     }
 }

@@ -4,8 +4,9 @@
 //! `docx_package`.
 
 use docx_rs::{
-    AlignmentType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
-    LineSpacingType, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Style, StyleType,
+    AlignmentType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE,
+    InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, Pic, Run, RunFonts,
+    SpecialIndentType, Style, StyleType,
 };
 
 use super::docx_package::{self, PackagePatch};
@@ -63,8 +64,6 @@ impl WordGrid {
         let p = &rules.page;
         let (page_w, page_h) = (twips(p.width_mm), twips(p.height_mm));
         let (left, right) = (twips(p.left_mm), twips(p.right_mm));
-        let text_w_pt = (page_w - left - right) as f64 / 20.0;
-        let char_pitch = text_w_pt / p.chars_per_line as f64;
         let pn = rules.roles.page_number.size_pt;
         // The page-number line box starts `page_number_gap_mm` below the
         // text block; Word measures the footer from the page's bottom edge.
@@ -78,8 +77,8 @@ impl WordGrid {
             right,
             footer: twips(footer_mm.max(0.0)),
             line_pitch: (p.line_pitch_pt * 20.0).round() as i32,
-            // Whole characters of the grid pitch: 2 × 15.79 pt → 632 twips.
-            indent: (p.indent_chars as f64 * (char_pitch * 100.0).floor() / 100.0 * 20.0).round() as i32,
+            // The PDF's indent: 2 × (16 − 0.25) pt → 630 twips.
+            indent: (crate::render::pdf::indent_pt(rules) * 20.0).round() as i32,
         }
     }
 }
@@ -88,12 +87,20 @@ fn fonts_for(rules: &Rules, role: Role) -> RunFonts {
     let st = rules.style(role);
     let east = rules.face(role).name.clone();
     let latin = st.latin.clone().unwrap_or_else(|| east.clone());
-    RunFonts::new().ascii(&latin).hi_ansi(&latin).east_asia(&east).cs(&latin).hint("eastAsia")
+    RunFonts::new()
+        .ascii(&latin)
+        .hi_ansi(&latin)
+        .east_asia(&east)
+        .cs(&latin)
+        .hint("eastAsia")
 }
 
 fn run(rules: &Rules, role: Role, text: &str) -> Run {
     let st = rules.style(role);
-    let mut r = Run::new().add_text(text).fonts(fonts_for(rules, role)).size(half_points(st.size_pt));
+    let mut r = Run::new()
+        .add_text(text)
+        .fonts(fonts_for(rules, role))
+        .size(half_points(st.size_pt));
     // The same tracking as the PDF, so 28 characters fill a line in Word,
     // WPS and LibreOffice alike (LibreOffice does not shrink characters to
     // the document grid's pitch).
@@ -108,7 +115,11 @@ fn run(rules: &Rules, role: Role, text: &str) -> Run {
 }
 
 fn exact(twips: i32) -> LineSpacing {
-    LineSpacing::new().line_rule(LineSpacingType::Exact).line(twips).before(0).after(0)
+    LineSpacing::new()
+        .line_rule(LineSpacingType::Exact)
+        .line(twips)
+        .before(0)
+        .after(0)
 }
 
 fn styles(rules: &Rules, g: &WordGrid) -> Vec<Style> {
@@ -127,18 +138,31 @@ fn styles(rules: &Rules, g: &WordGrid) -> Vec<Style> {
             s = s.bold();
         }
         s = match role {
-            Role::Title => s.align(AlignmentType::Center).snap_to_grid(false).line_spacing(exact(g.line_pitch)),
-            Role::Unit => s.align(AlignmentType::Center).line_spacing(exact(g.line_pitch)).indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None),
+            Role::Title => s
+                .align(AlignmentType::Center)
+                .snap_to_grid(false)
+                .line_spacing(exact(g.line_pitch)),
+            Role::Unit => s
+                .align(AlignmentType::Center)
+                .line_spacing(exact(g.line_pitch))
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None),
             Role::Body | Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 => s
                 .align(AlignmentType::Both)
                 .line_spacing(exact(g.line_pitch))
-                .indent(Some(0), Some(SpecialIndentType::FirstLine(g.indent)), None, None),
+                .indent(
+                    Some(0),
+                    Some(SpecialIndentType::FirstLine(g.indent)),
+                    None,
+                    None,
+                ),
             Role::Caption => s
                 .align(AlignmentType::Center)
                 .snap_to_grid(false)
                 .line_spacing(exact(g.line_pitch))
                 .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None),
-            Role::PageNumber => s.snap_to_grid(false).line_spacing(exact(half_points(st.size_pt) as i32 * 10)),
+            Role::PageNumber => s
+                .snap_to_grid(false)
+                .line_spacing(exact(half_points(st.size_pt) as i32 * 10)),
         };
         if let Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 = role {
             let level = match role {
@@ -155,7 +179,8 @@ fn styles(rules: &Rules, g: &WordGrid) -> Vec<Style> {
 }
 
 fn page_number_footer(rules: &Rules, odd: bool) -> Footer {
-    let inset = (rules.page.page_number_inset_chars * rules.roles.page_number.size_pt * 20.0).round() as i32;
+    let inset = (rules.page.page_number_inset_chars * rules.roles.page_number.size_pt * 20.0)
+        .round() as i32;
     let role = Role::PageNumber;
     let field = Run::new()
         .fonts(fonts_for(rules, role))
@@ -172,15 +197,19 @@ fn page_number_footer(rules: &Rules, odd: bool) -> Footer {
         .add_run(field)
         .add_run(run(rules, role, " —"));
     p = if odd {
-        p.align(AlignmentType::Right).indent(Some(0), None, Some(inset), None)
+        p.align(AlignmentType::Right)
+            .indent(Some(0), None, Some(inset), None)
     } else {
-        p.align(AlignmentType::Left).indent(Some(inset), None, Some(0), None)
+        p.align(AlignmentType::Left)
+            .indent(Some(inset), None, Some(0), None)
     };
     Footer::new().add_paragraph(p)
 }
 
 fn blank(rules: &Rules) -> Paragraph {
-    Paragraph::new().style(style_id(Role::Body)).size(half_points(rules.roles.body.size_pt))
+    Paragraph::new()
+        .style(style_id(Role::Body))
+        .size(half_points(rules.roles.body.size_pt))
 }
 
 /// Renders the document to .docx bytes.
@@ -206,13 +235,19 @@ pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
     // makes LibreOffice put each 16 pt character into two 15.79 pt cells;
     // the explicit −0.25 pt character spacing on grid runs gives 28
     // characters a line in Word, WPS and LibreOffice alike.
-    docx.document = docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::Lines).line_pitch(g.line_pitch as usize));
+    docx.document = docx.document.doc_grid(
+        DocGrid::new()
+            .grid_type(DocGridType::Lines)
+            .line_pitch(g.line_pitch as usize),
+    );
     for s in styles(rules, &g) {
         docx = docx.add_style(s);
     }
 
     // Title lines in one paragraph, broken where the IR says.
-    let mut title = Paragraph::new().style(style_id(Role::Title)).snap_to_grid(false);
+    let mut title = Paragraph::new()
+        .style(style_id(Role::Title))
+        .snap_to_grid(false);
     for (i, line) in ir.title_lines.iter().enumerate() {
         let mut r = run(rules, Role::Title, line);
         if i + 1 < ir.title_lines.len() {
@@ -244,26 +279,39 @@ pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
 
     let mut media = Vec::new();
     for (i, f) in ir.figures.iter().enumerate() {
-        let (bytes, format) = f.photo.upright_bytes().map_err(|e| {
-            Diagnostic::error(code::PHOTO_CORRUPT, format!("照片无法转正：{e:?}"))
-        })?;
+        let (bytes, format) = f
+            .photo
+            .upright_bytes()
+            .map_err(|e| Diagnostic::error(code::PHOTO_CORRUPT, format!("照片无法转正：{e:?}")))?;
         let (wpx, hpx) = f.photo.display_px();
         let rid = format!("rIdImage{}", i + 1);
         let pic = Pic::new_with_dimensions(bytes.to_vec(), wpx, hpx)
             .id(&rid)
-            .size((f.width_mm * EMU_PER_MM).round() as u32, (f.height_mm * EMU_PER_MM).round() as u32);
+            .size(
+                (f.width_mm * EMU_PER_MM).round() as u32,
+                (f.height_mm * EMU_PER_MM).round() as u32,
+            );
         media.push(format);
         // A picture needs a line as tall as itself: single spacing, off the grid.
         let p = Paragraph::new()
             .style(style_id(Role::Caption))
             .snap_to_grid(false)
-            .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0))
+            .line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Auto)
+                    .line(240)
+                    .before(0)
+                    .after(0),
+            )
             .keep_next(true)
             .add_run(Run::new().add_image(pic));
         docx = docx.add_paragraph(p);
         if let Some(c) = &f.caption {
             docx = docx.add_paragraph(
-                Paragraph::new().style(style_id(Role::Caption)).snap_to_grid(false).add_run(run(rules, Role::Caption, c)),
+                Paragraph::new()
+                    .style(style_id(Role::Caption))
+                    .snap_to_grid(false)
+                    .add_run(run(rules, Role::Caption, c)),
             );
         }
     }
@@ -273,5 +321,6 @@ pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
         .pack(std::io::Cursor::new(&mut raw))
         .map_err(|e| Diagnostic::error(code::INTERNAL, format!("生成 Word 文件失败：{e}")))?;
     let patch = PackagePatch::for_document(rules, &g);
-    docx_package::apply(&raw, &patch).map_err(|e| Diagnostic::error(code::INTERNAL, format!("整理 Word 文件失败：{e}")))
+    docx_package::apply(&raw, &patch)
+        .map_err(|e| Diagnostic::error(code::INTERNAL, format!("整理 Word 文件失败：{e}")))
 }

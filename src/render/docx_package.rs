@@ -29,8 +29,17 @@ pub struct PackagePatch {
 impl PackagePatch {
     pub fn for_document(rules: &Rules, _g: &WordGrid) -> PackagePatch {
         let mut first_line_chars = BTreeMap::new();
-        for role in [Role::Body, Role::Heading1, Role::Heading2, Role::Heading3, Role::Heading4] {
-            first_line_chars.insert(style_id(role).to_string(), rules.page.indent_chars as i32 * 100);
+        for role in [
+            Role::Body,
+            Role::Heading1,
+            Role::Heading2,
+            Role::Heading3,
+            Role::Heading4,
+        ] {
+            first_line_chars.insert(
+                style_id(role).to_string(),
+                rules.page.indent_chars as i32 * 100,
+            );
         }
         let mut fonts: Vec<(String, Option<String>, bool)> = Vec::new();
         let mut seen = BTreeSet::new();
@@ -47,7 +56,11 @@ impl PackagePatch {
                 }
             }
         }
-        PackagePatch { first_line_chars, east_asia_lang: "zh-CN".into(), fonts }
+        PackagePatch {
+            first_line_chars,
+            east_asia_lang: "zh-CN".into(),
+            fonts,
+        }
     }
 }
 
@@ -70,7 +83,10 @@ pub fn apply(docx: &[u8], patch: &PackagePatch) -> XmlResult<Vec<u8>> {
     // Photos stored under .png by docx-rs but really JPEG: name them so.
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     for (name, data) in parts.iter_mut() {
-        if let Some(stem) = name.strip_prefix("word/media/").and_then(|n| n.strip_suffix(".png")) {
+        if let Some(stem) = name
+            .strip_prefix("word/media/")
+            .and_then(|n| n.strip_suffix(".png"))
+        {
             if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
                 let new = format!("word/media/{stem}.jpeg");
                 renamed.insert(format!("media/{stem}.png"), format!("media/{stem}.jpeg"));
@@ -86,7 +102,9 @@ pub fn apply(docx: &[u8], patch: &PackagePatch) -> XmlResult<Vec<u8>> {
             "word/fontTable.xml" => patch_font_table(&data, patch)?,
             "word/document.xml" => renumber_doc_pr(&data)?,
             "word/_rels/document.xml.rels" if !renamed.is_empty() => retarget(&data, &renamed)?,
-            "[Content_Types].xml" if !renamed.is_empty() => add_default_type(&data, "jpeg", "image/jpeg")?,
+            "[Content_Types].xml" if !renamed.is_empty() => {
+                add_default_type(&data, "jpeg", "image/jpeg")?
+            }
             _ => data,
         };
         out_parts.push((name, data));
@@ -100,7 +118,11 @@ pub fn apply(docx: &[u8], patch: &PackagePatch) -> XmlResult<Vec<u8>> {
             .last_modified_time(zip::DateTime::default());
         for (name, data) in &out_parts {
             // JPEG does not deflate; storing it saves time.
-            let o = if name.ends_with(".jpeg") { opts.compression_method(zip::CompressionMethod::Stored) } else { opts };
+            let o = if name.ends_with(".jpeg") {
+                opts.compression_method(zip::CompressionMethod::Stored)
+            } else {
+                opts
+            };
             w.start_file(name.as_str(), o).map_err(|e| e.to_string())?;
             w.write_all(data).map_err(|e| e.to_string())?;
         }
@@ -120,7 +142,10 @@ fn rewrite(
     let mut stack: Vec<String> = Vec::new();
     let mut buf = Vec::new();
     loop {
-        let ev = reader.read_event_into(&mut buf).map_err(|e| e.to_string())?.into_owned();
+        let ev = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| e.to_string())?
+            .into_owned();
         if let Event::Eof = ev {
             break;
         }
@@ -144,7 +169,11 @@ fn rewrite(
 }
 
 fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.try_get_attribute(name).ok().flatten().and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+    e.try_get_attribute(name).ok().flatten().and_then(|a| {
+        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .ok()
+            .map(|v| v.into_owned())
+    })
 }
 
 /// A copy of `e` with attribute `name` set to `value`.
@@ -152,7 +181,10 @@ fn with_attr(e: &BytesStart, name: &str, value: &str) -> BytesStart<'static> {
     let mut n = BytesStart::new(String::from_utf8_lossy(e.name().as_ref()).into_owned());
     for a in e.attributes().flatten() {
         if a.key.as_ref() != name.as_bytes() {
-            let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|v| v.into_owned()).unwrap_or_default();
+            let v = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map(|v| v.into_owned())
+                .unwrap_or_default();
             n.push_attribute((String::from_utf8_lossy(a.key.as_ref()).as_ref(), v.as_str()));
         }
     }
@@ -179,7 +211,11 @@ fn patch_styles(xml: &[u8], patch: &PackagePatch) -> XmlResult<Vec<u8>> {
             return Ok(vec![]);
         }
         Ok(match ev {
-            Event::Start(e) if is(&e, "style") && skip_normal && attr(&e, "w:styleId").as_deref() == Some("Normal") => {
+            Event::Start(e)
+                if is(&e, "style")
+                    && skip_normal
+                    && attr(&e, "w:styleId").as_deref() == Some("Normal") =>
+            {
                 skip_normal = false;
                 skipping = Some(stack.len());
                 vec![]
@@ -189,21 +225,30 @@ fn patch_styles(xml: &[u8], patch: &PackagePatch) -> XmlResult<Vec<u8>> {
                 vec![Event::Start(e)]
             }
             Event::Empty(e) | Event::Start(e) if is(&e, "ind") => {
-                let chars = current_style.as_ref().and_then(|s| patch.first_line_chars.get(s));
+                let chars = current_style
+                    .as_ref()
+                    .and_then(|s| patch.first_line_chars.get(s));
                 let e = match chars {
-                    Some(c) if stack.iter().any(|s| s == "w:style") => with_attr(&e, "w:firstLineChars", &c.to_string()),
+                    Some(c) if stack.iter().any(|s| s == "w:style") => {
+                        with_attr(&e, "w:firstLineChars", &c.to_string())
+                    }
                     _ => e,
                 };
                 vec![Event::Empty(e)]
             }
-            Event::End(e) if e.name().as_ref() == b"w:rPr" && stack.iter().any(|s| s == "w:rPrDefault") => {
+            Event::End(e)
+                if e.name().as_ref() == b"w:rPr" && stack.iter().any(|s| s == "w:rPrDefault") =>
+            {
                 let mut lang = BytesStart::new("w:lang");
                 lang.push_attribute(("w:val", "en-US"));
                 lang.push_attribute(("w:eastAsia", patch.east_asia_lang.as_str()));
                 lang.push_attribute(("w:bidi", "ar-SA"));
                 vec![Event::Empty(lang), Event::End(e)]
             }
-            Event::Start(e) if e.name().as_ref() == b"w:pPr" && stack.last().is_some_and(|s| s == "w:pPrDefault") => {
+            Event::Start(e)
+                if e.name().as_ref() == b"w:pPr"
+                    && stack.last().is_some_and(|s| s == "w:pPrDefault") =>
+            {
                 // No automatic space between Chinese and Latin text or digits,
                 // as in the PDF (Typst's cjk-latin-spacing is off too).
                 let mut evs = vec![Event::Start(e)];
@@ -342,17 +387,28 @@ mod tests {
     #[test]
     fn adds_first_line_chars_only_in_listed_styles() {
         let xml = br#"<w:styles><w:style w:styleId="Normal"><w:pPr><w:ind w:left="0" w:firstLine="632"/></w:pPr></w:style><w:style w:styleId="X"><w:pPr><w:ind w:firstLine="1"/></w:pPr></w:style></w:styles>"#;
-        let mut p = PackagePatch { first_line_chars: BTreeMap::new(), east_asia_lang: "zh-CN".into(), fonts: vec![] };
+        let mut p = PackagePatch {
+            first_line_chars: BTreeMap::new(),
+            east_asia_lang: "zh-CN".into(),
+            fonts: vec![],
+        };
         p.first_line_chars.insert("Normal".into(), 200);
         let out = String::from_utf8(patch_styles(xml, &p).unwrap()).unwrap();
-        assert!(out.contains(r#"<w:ind w:left="0" w:firstLine="632" w:firstLineChars="200"/>"#), "{out}");
+        assert!(
+            out.contains(r#"<w:ind w:left="0" w:firstLine="632" w:firstLineChars="200"/>"#),
+            "{out}"
+        );
         assert!(out.contains(r#"<w:ind w:firstLine="1"/>"#), "{out}");
     }
 
     #[test]
     fn drops_placeholder_normal_style() {
         let xml = br#"<w:styles><w:style w:styleId="Normal"><w:name w:val="Normal"/><w:rPr/></w:style><w:style w:styleId="Normal"><w:name w:val="Normal"/><w:rPr><w:sz w:val="32"/></w:rPr></w:style></w:styles>"#;
-        let p = PackagePatch { first_line_chars: BTreeMap::new(), east_asia_lang: "zh-CN".into(), fonts: vec![] };
+        let p = PackagePatch {
+            first_line_chars: BTreeMap::new(),
+            east_asia_lang: "zh-CN".into(),
+            fonts: vec![],
+        };
         let out = String::from_utf8(patch_styles(xml, &p).unwrap()).unwrap();
         assert_eq!(out.matches(r#"w:styleId="Normal""#).count(), 1, "{out}");
         assert!(out.contains(r#"<w:sz w:val="32"/>"#), "{out}");
@@ -361,7 +417,11 @@ mod tests {
     #[test]
     fn adds_lang_to_defaults() {
         let xml = br#"<w:styles><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="32"/></w:rPr></w:rPrDefault></w:docDefaults></w:styles>"#;
-        let p = PackagePatch { first_line_chars: BTreeMap::new(), east_asia_lang: "zh-CN".into(), fonts: vec![] };
+        let p = PackagePatch {
+            first_line_chars: BTreeMap::new(),
+            east_asia_lang: "zh-CN".into(),
+            fonts: vec![],
+        };
         let out = String::from_utf8(patch_styles(xml, &p).unwrap()).unwrap();
         assert!(out.contains(r#"<w:sz w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>"#), "{out}");
     }
@@ -372,7 +432,10 @@ mod tests {
         let p = PackagePatch {
             first_line_chars: BTreeMap::new(),
             east_asia_lang: "zh-CN".into(),
-            fonts: vec![("仿宋_GB2312".into(), Some("FangSong_GB2312".into()), true), ("Times New Roman".into(), None, false)],
+            fonts: vec![
+                ("仿宋_GB2312".into(), Some("FangSong_GB2312".into()), true),
+                ("Times New Roman".into(), None, false),
+            ],
         };
         let out = String::from_utf8(patch_font_table(xml, &p).unwrap()).unwrap();
         assert_eq!(out.matches("Times New Roman").count(), 1);

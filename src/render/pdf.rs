@@ -16,7 +16,10 @@ pub const TEMPLATE: &str = include_str!("../../templates/document.typ");
 
 /// Roles whose text sits on the character grid and takes its tracking.
 fn on_char_grid(role: Role) -> bool {
-    matches!(role, Role::Body | Role::Unit | Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4)
+    matches!(
+        role,
+        Role::Body | Role::Unit | Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4
+    )
 }
 
 /// Tracking that lets `chars_per_line` full-width characters fill the
@@ -26,6 +29,12 @@ fn on_char_grid(role: Role) -> bool {
 pub fn grid_tracking_pt(rules: &Rules) -> f64 {
     let t = rules.page.char_pitch_pt() - rules.roles.body.size_pt;
     (t * 20.0).floor() / 20.0
+}
+
+/// First-line indent: whole characters as set (size plus tracking), so the
+/// indented first line and the full lines below share character columns.
+pub fn indent_pt(rules: &Rules) -> f64 {
+    rules.page.indent_chars as f64 * (rules.roles.body.size_pt + grid_tracking_pt(rules))
 }
 
 /// On-grid roles take the grid tracking; others keep their natural width.
@@ -40,7 +49,6 @@ pub fn role_tracking_pt(rules: &Rules, role: Role) -> f64 {
 /// The data the template reads as `/document.json`.
 pub fn document_data(ir: &Ir, rules: &Rules, fonts: &FontSet) -> Value {
     let p = &rules.page;
-    let pitch = rules.page.char_pitch_pt();
     let mut roles = serde_json::Map::new();
     for role in Role::ALL {
         let st = rules.style(role);
@@ -93,7 +101,7 @@ pub fn document_data(ir: &Ir, rules: &Rules, fonts: &FontSet) -> Value {
             "left_mm": p.left_mm,
             "right_mm": p.right_mm,
             "pitch_pt": p.line_pitch_pt,
-            "indent_pt": p.indent_chars as f64 * (pitch * 100.0).floor() / 100.0,
+            "indent_pt": indent_pt(rules),
             "page_number_gap_mm": p.page_number_gap_mm,
             "page_number_inset_chars": p.page_number_inset_chars,
         },
@@ -105,11 +113,22 @@ fn media_path(i: usize, ext: &str) -> String {
 }
 
 /// Renders the document to PDF bytes.
-pub fn render(ir: &Ir, rules: &Rules, fonts: &FontSet, template: &str) -> Result<Vec<u8>, Diagnostic> {
+pub fn render(
+    ir: &Ir,
+    rules: &Rules,
+    fonts: &FontSet,
+    template: &str,
+) -> Result<Vec<u8>, Diagnostic> {
     let data = document_data(ir, rules, fonts);
-    let mut files = vec![("/document.json".to_string(), Bytes::new(data.to_string().into_bytes()))];
+    let mut files = vec![(
+        "/document.json".to_string(),
+        Bytes::new(data.to_string().into_bytes()),
+    )];
     for (i, f) in ir.figures.iter().enumerate() {
-        files.push((media_path(i, f.photo.format.ext()), Bytes::new(f.photo.bytes.clone())));
+        files.push((
+            media_path(i, f.photo.format.ext()),
+            Bytes::new(f.photo.bytes.clone()),
+        ));
     }
     let world = MemoryWorld::new(template, files, fonts.fonts.clone(), fonts.book.clone());
     let warned = typst::compile::<PagedDocument>(&world);

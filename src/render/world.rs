@@ -27,7 +27,12 @@ pub fn file_id(path: &str) -> FileId {
 impl MemoryWorld {
     /// `template` is the main Typst source; `files` maps virtual paths
     /// (`/document.json`, `/media/0.jpeg`) to their bytes.
-    pub fn new(template: &str, files: Vec<(String, Bytes)>, fonts: Vec<Font>, book: FontBook) -> Self {
+    pub fn new(
+        template: &str,
+        files: Vec<(String, Bytes)>,
+        fonts: Vec<Font>,
+        book: FontBook,
+    ) -> Self {
         let main_id = file_id("/main.typ");
         MemoryWorld {
             library: LazyHash::new(Library::default()),
@@ -62,7 +67,10 @@ impl World for MemoryWorld {
         if id == self.main.id() {
             return Ok(Bytes::from_string(self.main.clone()));
         }
-        self.files.get(&id).cloned().ok_or_else(|| FileError::NotFound(id.vpath().get_without_slash().into()))
+        self.files
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(id.vpath().get_without_slash().into()))
     }
     fn font(&self, index: usize) -> Option<Font> {
         self.fonts.get(index).cloned()
