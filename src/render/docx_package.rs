@@ -1,7 +1,7 @@
 //! The one place where the .docx package docx-rs writes is completed with
 //! what docx-rs 0.4 cannot express: `firstLineChars`, `w:lang`, the mandated
 //! faces in the font table, JPEG photos stored as JPEG, and unique drawing
-//! ids. It edits the XML with a real XML reader/writer, element by element,
+//! ids, and schema order of property elements (`docx_order`). It edits the XML with a real XML reader/writer, element by element,
 //! and rewrites the zip with fixed timestamps so the bytes are reproducible.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,6 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, Writer};
 
 use super::docx::{style_id, WordGrid};
+use super::docx_order;
 use crate::rules::{Role, Rules};
 
 const W_NS: &str = "w:";
@@ -98,9 +99,12 @@ pub fn apply(docx: &[u8], patch: &PackagePatch) -> XmlResult<Vec<u8>> {
     let mut out_parts = Vec::with_capacity(parts.len());
     for (name, data) in parts {
         let data = match name.as_str() {
-            "word/styles.xml" => patch_styles(&data, patch)?,
+            "word/styles.xml" => docx_order::normalize(&patch_styles(&data, patch)?)?,
             "word/fontTable.xml" => patch_font_table(&data, patch)?,
-            "word/document.xml" => renumber_doc_pr(&data)?,
+            "word/document.xml" => docx_order::normalize(&renumber_doc_pr(&data)?)?,
+            n if n.starts_with("word/footer") && n.ends_with(".xml") => {
+                docx_order::normalize(&data)?
+            }
             "word/_rels/document.xml.rels" if !renamed.is_empty() => retarget(&data, &renamed)?,
             "[Content_Types].xml" if !renamed.is_empty() => {
                 add_default_type(&data, "jpeg", "image/jpeg")?

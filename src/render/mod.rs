@@ -1,6 +1,7 @@
 //! The two renderers of the intermediate document.
 
 pub mod docx;
+mod docx_order;
 mod docx_package;
 pub mod pdf;
 pub mod world;
