@@ -38,13 +38,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 把 TOML 材料排版成 Word（.docx）和 PDF
-    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong build [选项] <文件>...")]
     Build(BuildArgs),
     /// 查看每个部分（标题、正文……）找到的字体
-    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong fonts [选项]")]
     Fonts(FontArgs),
     /// 新建一份带说明的材料模板
-    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong new <类型> [文件夹]\n  类型：case（案例/故事）或 plan（工作方案）")]
     New(NewArgs),
 }
 
@@ -76,8 +76,8 @@ pub struct BuildArgs {
     /// 输出文件夹（默认与输入文件放在一起）
     #[arg(short = 'o', long = "out", value_name = "文件夹")]
     pub out: Option<PathBuf>,
-    /// 生成哪种文件
-    #[arg(long = "format", value_enum, default_value_t = OutputFormat::All, value_name = "格式")]
+    /// 生成哪种文件：all（两种都生成，默认）、docx（只要 Word）、pdf（只要 PDF）
+    #[arg(long = "format", value_enum, default_value_t = OutputFormat::All, value_name = "格式", hide_possible_values = true, hide_default_value = true)]
     pub format: OutputFormat,
     /// 用自己的 Typst 模板代替内置模板
     #[arg(long = "template", value_name = "文件")]
@@ -88,8 +88,8 @@ pub struct BuildArgs {
     /// 有警告也视为失败（退出码 1）
     #[arg(long = "deny-warnings")]
     pub deny_warnings: bool,
-    /// 诊断信息的输出格式
-    #[arg(long = "message-format", value_enum, default_value_t = MessageFormat::Human, value_name = "格式")]
+    /// 诊断信息的输出格式：human（给人看，默认）或 json（每条一行，供脚本使用）
+    #[arg(long = "message-format", value_enum, default_value_t = MessageFormat::Human, value_name = "格式", hide_possible_values = true, hide_default_value = true)]
     pub message_format: MessageFormat,
     #[command(flatten)]
     pub fonts: FontArgs,
@@ -105,8 +105,8 @@ pub enum NewKind {
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// 材料类型
-    #[arg(value_enum, value_name = "类型")]
+    /// 材料类型：case（案例/故事）或 plan（工作方案）
+    #[arg(value_enum, value_name = "类型", hide_possible_values = true)]
     pub kind: NewKind,
     /// 放在哪个文件夹（默认当前文件夹；不存在会新建）
     #[arg(value_name = "文件夹")]

@@ -573,3 +573,37 @@ fn libreoffice_renders_the_docx_like_our_pdf() {
         .count();
     assert!(n28 >= 3, "LibreOffice lines of 28: {n28}");
 }
+
+#[test]
+fn the_readme_example_builds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    for file in ["examples/case/story.toml", "examples/plan/plan.toml"] {
+        let before = std::fs::read(root.join(file)).unwrap();
+        let o = run(&["build", file, "-o", out.path().to_str().unwrap()], root);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        assert_eq!(
+            std::fs::read(root.join(file)).unwrap(),
+            before,
+            "input unchanged"
+        );
+    }
+    let docx = out.path().join("story.docx");
+    let media: Vec<_> = zip_names(&docx)
+        .into_iter()
+        .filter(|n| n.starts_with("word/media/"))
+        .collect();
+    assert_eq!(media.len(), 3, "three photos");
+    // The original JPEG bytes are kept, not re-encoded.
+    let original = std::fs::read(root.join("examples/case/photos/01.jpg")).unwrap();
+    assert!(media.iter().any(|m| zip_bytes(&docx, m) == original));
+    let doc = zip_part(&docx, "word/document.xml");
+    assert!(doc.contains("云端展风采") && doc.contains("南昌市第一中等专业学校"));
+    if have("pdftotext") {
+        let text = tool(
+            "pdftotext",
+            &[out.path().join("story.pdf").to_str().unwrap(), "-"],
+        );
+        assert!(text.contains("一、活动概况") && text.contains("护理专业学生为社区老人测量血压"));
+    }
+}

@@ -19,7 +19,12 @@ pub fn run(args: &FontArgs, reporter: &mut Reporter) -> u8 {
     };
     let system = std::env::var_os("BAOSONG_NO_SYSTEM_FONTS").is_none();
     let set = FontSet::load(&rules, &fonts::search_for(dir, &args.font_paths, system));
-    println!("{:<8}{:<16}{:<8}使用的字体", "部分", "规定字体", "字号");
+    println!(
+        "{}{}{}使用的字体",
+        pad("部分", 6),
+        pad("规定字体", 9),
+        pad("字号", 4)
+    );
     for role in Role::ALL {
         let st = rules.style(role);
         let c = set.for_role(&rules, role);
@@ -54,17 +59,9 @@ pub fn run(args: &FontArgs, reporter: &mut Reporter) -> u8 {
     exit::OK
 }
 
-/// Pads by display width, so Chinese columns line up.
+/// Pads to `width` full-width characters by display width, so Chinese
+/// columns line up in a terminal.
 fn pad(s: &str, width: usize) -> String {
     let w = unicode_width::UnicodeWidthStr::width(s);
-    let fill = (width * 2).saturating_sub(w) / 2;
-    let _ = fill;
-    let target = width * 2;
-    format!(
-        "{s}{}",
-        " ".repeat(target.saturating_sub(w).saturating_sub(0) / 1)
-            .chars()
-            .take(target.saturating_sub(w))
-            .collect::<String>()
-    )
+    format!("{s}{}", " ".repeat((width * 2).saturating_sub(w)))
 }

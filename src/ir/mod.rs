@@ -88,9 +88,9 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
     let page = &rules.page;
     let text_w_pt = page.text_width_mm() * PT_PER_MM;
     let title_max = match rules.text.title_max_line_chars {
-        // One character short of the full width: title faces differ between
-        // machines, and a title line must never wrap on its own.
-        0 => (text_w_pt / rules.roles.title.size_pt).floor() - 1.0,
+        // Half a character short of the full width: title faces differ
+        // between machines, and a title line must never wrap on its own.
+        0 => (text_w_pt / rules.roles.title.size_pt).floor() - 0.5,
         n => n as f64,
     };
     let unit_max = (text_w_pt / rules.roles.unit.size_pt).floor();
