@@ -40,6 +40,9 @@ pub enum Command {
     /// 把 TOML 材料排版成 Word（.docx）和 PDF
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong build [选项] <文件>...")]
     Build(BuildArgs),
+    /// 按通知要求检查材料，列出所有问题（不生成、不改动任何文件）
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong check [选项] <文件或文件夹>...")]
+    Check(CheckArgs),
     /// 查看每个部分（标题、正文……）找到的字体
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong fonts [选项]")]
     Fonts(FontArgs),
@@ -85,6 +88,9 @@ pub struct BuildArgs {
     /// 缺少规定字体时报错，而不是改用内置近似字体
     #[arg(long = "strict-fonts")]
     pub strict_fonts: bool,
+    /// 有不符合通知要求的错误时也照样生成文件（退出码仍为 1）
+    #[arg(long = "force")]
+    pub force: bool,
     /// 有警告也视为失败（退出码 1）
     #[arg(long = "deny-warnings")]
     pub deny_warnings: bool,
@@ -93,6 +99,25 @@ pub struct BuildArgs {
     pub message_format: MessageFormat,
     #[command(flatten)]
     pub fonts: FontArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// 要检查的材料文件（.toml）或文件夹（会检查其中所有 .toml，包括子文件夹）
+    #[arg(value_name = "文件或文件夹", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// 按哪一天判断是否逾期（如 2020-11-10；默认今天）
+    #[arg(long = "date", value_name = "日期")]
+    pub date: Option<String>,
+    /// 规则文件（默认使用输入文件旁的 baosong.toml，没有则用内置规则）
+    #[arg(long = "rules", value_name = "文件")]
+    pub rules: Option<PathBuf>,
+    /// 有警告也视为失败（退出码 1）
+    #[arg(long = "deny-warnings")]
+    pub deny_warnings: bool,
+    /// 诊断信息的输出格式：human（给人看，默认）或 json（每条一行，供脚本使用）
+    #[arg(long = "message-format", value_enum, default_value_t = MessageFormat::Human, value_name = "格式", hide_possible_values = true, hide_default_value = true)]
+    pub message_format: MessageFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

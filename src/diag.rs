@@ -13,7 +13,8 @@ use codespan_reporting::term::{self, termcolor};
 use serde::Serialize;
 
 /// Stable diagnostic codes. The first two digits group them:
-/// B00 input, B01 text, B02 photos, B03 fonts, B09 output and internals.
+/// B00 input, B01 text, B02 photos and videos, B03 fonts, B05 deadlines,
+/// B09 output and internals.
 pub mod code {
     pub const TOML_SYNTAX: &str = "B0001";
     pub const UNKNOWN_KEY: &str = "B0002";
@@ -23,7 +24,10 @@ pub mod code {
     pub const UNREADABLE: &str = "B0006";
     pub const PATH_ESCAPES: &str = "B0007";
     pub const BAD_RULES: &str = "B0008";
+    pub const TOO_SHORT: &str = "B0101";
     pub const EMPTY_TEXT: &str = "B0102";
+    pub const TOO_LONG: &str = "B0103";
+    pub const OUTSIDE_GB2312: &str = "B0104";
     pub const PHOTO_MISSING: &str = "B0201";
     pub const PHOTO_NOT_JPEG: &str = "B0202";
     pub const PHOTO_TOO_NARROW: &str = "B0203";
@@ -31,9 +35,17 @@ pub mod code {
     pub const PHOTO_NO_CAPTION: &str = "B0205";
     pub const PHOTO_CORRUPT: &str = "B0206";
     pub const PHOTO_TOO_LARGE: &str = "B0207";
+    pub const VIDEO_NOT_MP4: &str = "B0211";
+    pub const VIDEO_TOO_BIG: &str = "B0212";
+    pub const VIDEO_LOW_RES: &str = "B0213";
+    pub const VIDEO_BELOW_SUGGESTED: &str = "B0214";
+    pub const VIDEO_CORRUPT: &str = "B0215";
+    pub const VIDEO_MISSING: &str = "B0216";
     pub const FONT_LOOKALIKE: &str = "B0301";
     pub const GLYPH_FALLBACK: &str = "B0302";
     pub const GLYPH_MISSING: &str = "B0303";
+    pub const LATE: &str = "B0501";
+    pub const DUE_SOON: &str = "B0502";
     pub const TEMPLATE: &str = "B0901";
     pub const WRITE: &str = "B0902";
     pub const INTERNAL: &str = "B0903";

@@ -5,6 +5,7 @@
 //! → `render::pdf` (Typst) and `render::docx` (docx-rs). Every number and
 //! face name comes from `rules`.
 
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -19,6 +20,7 @@ pub mod photo;
 pub mod render;
 pub mod rules;
 pub mod testkit;
+pub mod video;
 
 /// A plain Chinese reason for an I/O error.
 pub fn io_reason(e: &std::io::Error) -> String {

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     };
     let status = match &cli.command {
         Command::Build(args) => commands::build::run(args, &mut Reporter::new(args.message_format)),
+        Command::Check(args) => commands::check::run(args, &mut Reporter::new(args.message_format)),
         Command::Fonts(args) => {
             commands::fonts::run(args, &mut Reporter::new(MessageFormat::Human))
         }

@@ -193,3 +193,74 @@ mod tests {
         assert!(matches!(p, Err(PhotoError::TooLarge(64, 64))));
     }
 }
+
+/// What `check` needs to know about a photo, read from its header and its
+/// last bytes only: 600 photos of 2.5 MB are checked without decoding any.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub bytes: u64,
+    pub format: Format,
+    pub stored_px: (u32, u32),
+    pub orientation: u16,
+}
+
+impl Probe {
+    pub fn display_px(&self) -> (u32, u32) {
+        let (w, h) = self.stored_px;
+        if (5..=8).contains(&self.orientation) {
+            (h, w)
+        } else {
+            (w, h)
+        }
+    }
+}
+
+pub fn probe(path: &Path, max_pixels: u64) -> Result<Probe, PhotoError> {
+    use std::io::{BufReader, Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).map_err(PhotoError::Io)?;
+    let bytes = f.metadata().map_err(PhotoError::Io)?.len();
+    let mut head = [0u8; 16];
+    let n = f.read(&mut head).map_err(PhotoError::Io)?;
+    let format = sniff(&head[..n])?;
+    f.seek(SeekFrom::Start(0)).map_err(PhotoError::Io)?;
+    let mut reader = BufReader::new(f);
+    let size = imagesize::reader_size(&mut reader)
+        .map_err(|e| PhotoError::Corrupt(format!("文件头无法读取：{e}")))?;
+    let (w, h) = (size.width as u32, size.height as u32);
+    if w == 0 || h == 0 {
+        return Err(PhotoError::Corrupt("宽或高为 0".into()));
+    }
+    if w as u64 * h as u64 > max_pixels {
+        return Err(PhotoError::TooLarge(w, h));
+    }
+    let mut orientation = 1;
+    if format == Format::Jpeg {
+        reader.seek(SeekFrom::Start(0)).map_err(PhotoError::Io)?;
+        if let Ok(exif) = exif::Reader::new().read_from_container(&mut reader) {
+            orientation = exif
+                .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+                .and_then(|f| f.value.get_uint(0))
+                .filter(|v| (1..=8).contains(v))
+                .map(|v| v as u16)
+                .unwrap_or(1);
+        }
+        // A complete JPEG ends with the EOI marker (some cameras pad after it).
+        let tail_len = bytes.min(4096);
+        reader
+            .seek(SeekFrom::Start(bytes - tail_len))
+            .map_err(PhotoError::Io)?;
+        let mut tail = Vec::with_capacity(tail_len as usize);
+        reader.read_to_end(&mut tail).map_err(PhotoError::Io)?;
+        if !tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
+            return Err(PhotoError::Corrupt(
+                "文件不完整，缺少结尾标记，可能没有下载或复制完".into(),
+            ));
+        }
+    }
+    Ok(Probe {
+        bytes,
+        format,
+        stored_px: (w, h),
+        orientation,
+    })
+}

@@ -22,6 +22,8 @@ pub struct Rules {
     pub roles: Roles,
     pub text: TextRules,
     pub photo: PhotoRules,
+    pub video: VideoRules,
+    pub deadlines: Deadlines,
 }
 
 /// The GB/T 9704 page grid.
@@ -243,6 +245,61 @@ impl Default for PhotoRules {
     }
 }
 
+/// Videos (动漫、视频短片).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VideoRules {
+    pub max_bytes: u64,
+    /// Below this the video is refused (标清, 720×480).
+    pub min_width_px: u32,
+    pub min_height_px: u32,
+    /// Below this a warning (the notice suggests 1280×720).
+    pub suggested_width_px: u32,
+    pub suggested_height_px: u32,
+}
+
+impl Default for VideoRules {
+    fn default() -> Self {
+        VideoRules {
+            max_bytes: 200 * 1024 * 1024,
+            min_width_px: 720,
+            min_height_px: 480,
+            suggested_width_px: 1280,
+            suggested_height_px: 720,
+        }
+    }
+}
+
+/// Deadlines of the notice, as `YYYY-MM-DD` (2020 defaults).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Deadlines {
+    pub week_start: String,
+    pub week_end: String,
+    /// 工作方案
+    pub plan: String,
+    /// 特色亮点活动一览表
+    pub highlights: String,
+    /// 总结
+    pub summary: String,
+    /// Daily information (cases, media reports) is due by this time each
+    /// day of the week; the last is due the morning after the week ends.
+    pub daily_time: String,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            week_start: "2020-11-08".into(),
+            week_end: "2020-11-14".into(),
+            plan: "2020-11-06".into(),
+            highlights: "2020-11-04".into(),
+            summary: "2020-11-18".into(),
+            daily_time: "10:00".into(),
+        }
+    }
+}
+
 fn face(name: &str, aliases: &[&str], lookalike: &str, weight: u16) -> Face {
     Face {
         name: name.into(),
@@ -328,6 +385,8 @@ impl Default for Rules {
             roles: Roles::default(),
             text: TextRules::default(),
             photo: PhotoRules::default(),
+            video: VideoRules::default(),
+            deadlines: Deadlines::default(),
         }
     }
 }
@@ -441,6 +500,23 @@ impl Rules {
                     st.size_pt
                 ));
             }
+        }
+        let d = &self.deadlines;
+        for (key, v) in [
+            ("week_start", &d.week_start),
+            ("week_end", &d.week_end),
+            ("plan", &d.plan),
+            ("highlights", &d.highlights),
+            ("summary", &d.summary),
+        ] {
+            if crate::check::deadline::Day::parse(v).is_none() {
+                return Err(format!(
+                    "deadlines.{key} 的日期 \"{v}\" 无法识别，请写成 2020-11-06 这样的形式"
+                ));
+            }
+        }
+        if self.text.min_chars > self.text.max_chars {
+            return Err("text.min_chars 不能大于 text.max_chars".into());
         }
         let p = &self.page;
         if p.text_width_mm() <= 10.0 || p.text_height_mm() <= 10.0 {

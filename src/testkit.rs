@@ -28,3 +28,65 @@ pub fn jpeg(w: u32, h: u32, orientation: Option<u16>) -> Vec<u8> {
     }
     out
 }
+
+fn mp4_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut b = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+    b.extend_from_slice(kind);
+    b.extend_from_slice(body);
+    b
+}
+
+/// A minimal MP4 (ftyp + moov with one video track of `w`×`h`), padded
+/// with an `mdat` of `payload` bytes.
+pub fn mp4(w: u32, h: u32, payload: usize) -> Vec<u8> {
+    let mut mvhd = vec![0u8; 100];
+    mvhd[12..16].copy_from_slice(&1000u32.to_be_bytes()); // timescale
+    mvhd[20..24].copy_from_slice(&0x0001_0000u32.to_be_bytes()); // rate
+    mvhd[24..26].copy_from_slice(&0x0100u16.to_be_bytes()); // volume
+    for (i, v) in [0x0001_0000u32, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000]
+        .iter()
+        .enumerate()
+    {
+        mvhd[36 + i * 4..40 + i * 4].copy_from_slice(&v.to_be_bytes());
+    }
+    mvhd[96..100].copy_from_slice(&2u32.to_be_bytes()); // next track id
+    let mut tkhd = vec![0u8; 84];
+    tkhd[3] = 3; // flags: enabled, in movie
+    tkhd[12..16].copy_from_slice(&1u32.to_be_bytes()); // track id
+    for (i, v) in [0x0001_0000u32, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000]
+        .iter()
+        .enumerate()
+    {
+        tkhd[40 + i * 4..44 + i * 4].copy_from_slice(&v.to_be_bytes());
+    }
+    tkhd[76..80].copy_from_slice(&(w << 16).to_be_bytes());
+    tkhd[80..84].copy_from_slice(&(h << 16).to_be_bytes());
+    let mut mdhd = vec![0u8; 24];
+    mdhd[12..16].copy_from_slice(&1000u32.to_be_bytes());
+    let mut hdlr = vec![0u8; 24];
+    hdlr[8..12].copy_from_slice(b"vide");
+    let mdia = [mp4_box(b"mdhd", &mdhd), mp4_box(b"hdlr", &hdlr)].concat();
+    let trak = [mp4_box(b"tkhd", &tkhd), mp4_box(b"mdia", &mdia)].concat();
+    let moov = [mp4_box(b"mvhd", &mvhd), mp4_box(b"trak", &trak)].concat();
+    let mut ftyp = b"isom".to_vec();
+    ftyp.extend_from_slice(&0x200u32.to_be_bytes());
+    ftyp.extend_from_slice(b"isomiso2avc1mp41");
+    [
+        mp4_box(b"ftyp", &ftyp),
+        mp4_box(b"moov", &moov),
+        mp4_box(b"mdat", &vec![0u8; payload]),
+    ]
+    .concat()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_mp4_parses() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("v.mp4");
+        std::fs::write(&p, super::mp4(1280, 720, 1000)).unwrap();
+        let v = crate::video::probe(&p, u64::MAX).unwrap();
+        assert_eq!(v.size_px, Some((1280, 720)));
+    }
+}

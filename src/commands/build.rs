@@ -97,12 +97,30 @@ fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mu
     let Some(doc) = loaded.document else {
         return exit::UNUSABLE;
     };
+    // The same rules as `check` (deadlines aside: a build must not depend on
+    // the day it runs). Errors stop the build unless --force.
+    let findings = crate::check::check(&doc, &rules, &crate::check::Context { today: None });
+    reporter.emit_all(&findings);
+    let violations = findings.iter().any(|d| d.is_error());
+    if violations && !args.force {
+        reporter.note(&format!(
+            "{} 有不符合通知要求的错误，没有生成文件；改正后重新运行，或加 --force 照样生成",
+            file.display()
+        ));
+        return exit::VIOLATIONS;
+    }
     let mut diags = Vec::new();
-    let Some(ir) = crate::ir::build(&doc, &rules, &mut diags) else {
-        reporter.emit_all(&diags);
+    let ir = crate::ir::build(&doc, &rules, &mut diags);
+    // A photo `check` already reported is not reported twice.
+    diags.retain(|d| {
+        !findings
+            .iter()
+            .any(|f| f.code == d.code && f.span == d.span)
+    });
+    reporter.emit_all(&diags);
+    let Some(ir) = ir else {
         return exit::UNUSABLE;
     };
-    reporter.emit_all(&diags);
 
     let want_pdf = args.format != OutputFormat::Docx;
     let want_docx = args.format != OutputFormat::Pdf;
@@ -115,7 +133,11 @@ fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mu
         .chain(doc.photos.iter().map(|p| p.resolved.clone()))
         .collect();
 
-    let mut status = exit::OK;
+    let mut status = if violations {
+        exit::VIOLATIONS
+    } else {
+        exit::OK
+    };
     if want_pdf {
         let fonts = session.fonts_for(&dir, &rules, &args.fonts.font_paths);
         if !session.lookalike_told {
@@ -127,7 +149,13 @@ fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mu
                 }
             }
         }
-        reporter.emit_all(&crate::coverage::check(&doc, &ir, &rules, &fonts));
+        // Characters outside GB 2312 were reported by the charset rule already.
+        let coverage = crate::coverage::check(&doc, &ir, &rules, &fonts);
+        reporter.emit_all(coverage.iter().filter(|d| {
+            !findings
+                .iter()
+                .any(|f| f.code == crate::diag::code::OUTSIDE_GB2312 && f.span == d.span)
+        }));
         let template = session
             .args_template
             .as_deref()

@@ -1,6 +1,7 @@
 //! One module per command; each returns the process exit status.
 
 pub mod build;
+pub mod check;
 pub mod fonts;
 pub mod new;
 

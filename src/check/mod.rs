@@ -1,0 +1,232 @@
+//! The notice's rules applied to one validated document. Every number comes
+//! from the rules table; every finding is a diagnostic with a stable code,
+//! the span it is about and a hint. Nothing here writes a file.
+
+pub mod charset;
+pub mod count;
+pub mod deadline;
+
+use crate::diag::{code, Diagnostic};
+use crate::ir::{body, photo_error};
+use crate::model::{DocType, Document};
+use crate::photo;
+use crate::rules::Rules;
+use crate::video::{self, VideoError};
+
+/// What the checks need besides the document and the rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// The day to judge deadlines against; `None` skips deadline checks.
+    pub today: Option<deadline::Day>,
+}
+
+/// All rule findings for one document.
+pub fn check(doc: &Document, rules: &Rules, ctx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    text_length(doc, rules, &mut out);
+    out.extend(charset::check(doc));
+    photos(doc, rules, &mut out);
+    videos(doc, rules, &mut out);
+    if let Some(today) = ctx.today {
+        if let Some(d) = deadline::check(doc.doc_type, &rules.deadlines, today) {
+            out.push(d.at(&doc.file, doc.title.span.clone()));
+        }
+    }
+    out
+}
+
+/// 字数 of the body as Word counts it (the title and unit are not counted).
+pub fn body_word_count(doc: &Document) -> usize {
+    body::paragraphs(&doc.body.value)
+        .iter()
+        .map(|p| count::word_count(&p.text))
+        .sum()
+}
+
+fn text_length(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
+    // Work plans have no length limit.
+    if doc.doc_type != DocType::Case {
+        return;
+    }
+    let n = body_word_count(doc);
+    let t = &rules.text;
+    // Point at the opening quotes of the body.
+    let at = doc.body.span.start..(doc.body.span.start + 3).min(doc.body.span.end);
+    if n < t.min_chars as usize {
+        out.push(
+            Diagnostic::error(
+                code::TOO_SHORT,
+                format!("正文字数 {n}，少于要求的 {} 字", t.min_chars),
+            )
+            .at(&doc.file, at)
+            .label(format!("正文共 {n} 字"))
+            .hint(format!(
+                "通知要求 {}—{} 字左右；还差约 {} 字",
+                t.min_chars,
+                t.max_chars,
+                t.min_chars as usize - n
+            )),
+        );
+    } else if n > t.max_chars as usize {
+        out.push(
+            Diagnostic::error(
+                code::TOO_LONG,
+                format!("正文字数 {n}，超过要求的 {} 字", t.max_chars),
+            )
+            .at(&doc.file, at)
+            .label(format!("正文共 {n} 字"))
+            .hint(format!(
+                "通知要求 {}—{} 字左右；请删减约 {} 字",
+                t.min_chars,
+                t.max_chars,
+                n - t.max_chars as usize
+            )),
+        );
+    }
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.2} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn photos(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
+    let r = &rules.photo;
+    for (i, m) in doc.photos.iter().enumerate() {
+        let at = m.path.span.clone();
+        let name = &m.path.value;
+        if m.caption.is_none() {
+            out.push(
+                Diagnostic::error(
+                    code::PHOTO_NO_CAPTION,
+                    format!("第 {} 张照片 {name} 没有文字说明", i + 1),
+                )
+                .at(&doc.file, m.span.start..m.span.start + 10.min(m.span.len()))
+                .label("这张照片")
+                .hint("通知要求每张照片都配文字说明：在这张照片下面加一行 caption = \"……\""),
+            );
+        }
+        let p = match photo::probe(&m.resolved, r.max_pixels) {
+            Ok(p) => p,
+            Err(e) => {
+                out.push(photo_error(&e, name).at(&doc.file, at));
+                continue;
+            }
+        };
+        if p.format != photo::Format::Jpeg {
+            out.push(
+                Diagnostic::error(
+                    code::PHOTO_NOT_JPEG,
+                    format!("照片 {name} 是 PNG 图片，通知要求 JPG 格式"),
+                )
+                .at(&doc.file, at.clone())
+                .label("不是 JPG")
+                .hint("请用看图软件把它“另存为” JPG 格式；仅改扩展名没有用"),
+            );
+        }
+        let (w, h) = p.display_px();
+        if w < r.min_width_px {
+            out.push(
+                Diagnostic::error(
+                    code::PHOTO_TOO_NARROW,
+                    format!("照片宽度 {w} 像素，要求不低于 {} 像素", r.min_width_px),
+                )
+                .at(&doc.file, at.clone())
+                .label(format!("{w}×{h} 像素"))
+                .hint("请使用相机或手机拍摄的原图，不要用微信等压缩过的图片"),
+            );
+        }
+        if p.bytes < r.min_bytes {
+            out.push(
+                Diagnostic::error(
+                    code::PHOTO_TOO_SMALL,
+                    format!(
+                        "照片文件大小 {}，要求单张不低于 {}",
+                        mb(p.bytes),
+                        mb(r.min_bytes)
+                    ),
+                )
+                .at(&doc.file, at.clone())
+                .label(mb(p.bytes))
+                .hint("请提供原图；经过压缩的照片画质达不到要求"),
+            );
+        }
+    }
+}
+
+fn videos(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
+    let r = &rules.video;
+    for m in &doc.videos {
+        let at = m.path.span.clone();
+        let name = &m.path.value;
+        match video::probe(&m.resolved, r.max_bytes) {
+            Err(VideoError::Io(e)) => out.push(
+                Diagnostic::error(
+                    code::VIDEO_MISSING,
+                    format!("无法读取视频 {name}：{}", crate::io_reason(&e)),
+                )
+                .at(&doc.file, at),
+            ),
+            Err(VideoError::NotMp4(what)) => out.push(
+                Diagnostic::error(
+                    code::VIDEO_NOT_MP4,
+                    format!("视频 {name} 是{what}，通知要求 mp4 格式"),
+                )
+                .at(&doc.file, at)
+                .label("不是 mp4")
+                .hint("请用视频软件导出为 mp4（H.264）格式"),
+            ),
+            Err(VideoError::TooLarge(bytes)) => out.push(
+                Diagnostic::error(
+                    code::VIDEO_TOO_BIG,
+                    format!("视频大小 {}，超过 {} 的限制", mb(bytes), mb(r.max_bytes)),
+                )
+                .at(&doc.file, at)
+                .label(mb(bytes))
+                .hint("请缩短视频或降低码率后重新导出"),
+            ),
+            Err(VideoError::Corrupt(why)) => out.push(
+                Diagnostic::error(
+                    code::VIDEO_CORRUPT,
+                    format!("视频 {name} 无法解析（{why}）"),
+                )
+                .at(&doc.file, at)
+                .hint("文件可能已损坏或没有复制完整，请重新导出"),
+            ),
+            Ok(v) => match v.size_px {
+                None => out.push(
+                    Diagnostic::error(code::VIDEO_CORRUPT, format!("视频 {name} 中没有画面轨道"))
+                        .at(&doc.file, at)
+                        .hint("请重新导出视频"),
+                ),
+                Some((w, h)) if w < r.min_width_px || h < r.min_height_px => out.push(
+                    Diagnostic::error(
+                        code::VIDEO_LOW_RES,
+                        format!(
+                            "视频分辨率 {w}×{h}，低于标清 {}×{}",
+                            r.min_width_px, r.min_height_px
+                        ),
+                    )
+                    .at(&doc.file, at)
+                    .label(format!("{w}×{h}"))
+                    .hint(format!(
+                        "通知要求标清以上，建议 {}×{}",
+                        r.suggested_width_px, r.suggested_height_px
+                    )),
+                ),
+                Some((w, h)) if w < r.suggested_width_px || h < r.suggested_height_px => out.push(
+                    Diagnostic::warning(
+                        code::VIDEO_BELOW_SUGGESTED,
+                        format!(
+                            "视频分辨率 {w}×{h}，低于建议的 {}×{}",
+                            r.suggested_width_px, r.suggested_height_px
+                        ),
+                    )
+                    .at(&doc.file, at)
+                    .label(format!("{w}×{h}"))
+                    .hint("如有更清晰的版本，建议报送更清晰的"),
+                ),
+                Some(_) => {}
+            },
+        }
+    }
+}
