@@ -14,7 +14,8 @@ use serde::Serialize;
 
 /// Stable diagnostic codes. The first two digits group them:
 /// B00 input, B01 text, B02 photos and videos, B03 fonts, B05 deadlines,
-/// B09 output and internals.
+/// B06 summary figures, B07 media reports, B08 highlights, B09 output and
+/// internals.
 pub mod code {
     pub const TOML_SYNTAX: &str = "B0001";
     pub const UNKNOWN_KEY: &str = "B0002";
@@ -44,6 +45,12 @@ pub mod code {
     pub const FONT_LOOKALIKE: &str = "B0301";
     pub const GLYPH_FALLBACK: &str = "B0302";
     pub const GLYPH_MISSING: &str = "B0303";
+    pub const NEGATIVE: &str = "B0601";
+    pub const STUDENTS_OVER_ENROLLED: &str = "B0602";
+    pub const PARTICIPANTS_TOO_FEW: &str = "B0603";
+    pub const NO_ACTIVITY_FORMS: &str = "B0604";
+    pub const MEDIA_NO_TEXT: &str = "B0701";
+    pub const NO_PHONE: &str = "B0801";
     pub const LATE: &str = "B0501";
     pub const DUE_SOON: &str = "B0502";
     pub const TEMPLATE: &str = "B0901";

@@ -15,6 +15,7 @@ pub mod fonts;
 pub mod input;
 pub mod ir;
 pub mod model;
+pub mod names;
 pub mod output;
 pub mod photo;
 pub mod render;

@@ -41,6 +41,12 @@ pub enum DocType {
     Case,
     /// 工作方案: like a case, without the length limit.
     Plan,
+    /// 媒体报道
+    Media,
+    /// 活动周总结
+    Summary,
+    /// 特色亮点活动一览表
+    Highlights,
 }
 
 impl DocType {
@@ -48,6 +54,9 @@ impl DocType {
         match s.trim() {
             "case" => Some(DocType::Case),
             "plan" => Some(DocType::Plan),
+            "media" => Some(DocType::Media),
+            "summary" => Some(DocType::Summary),
+            "highlights" => Some(DocType::Highlights),
             _ => None,
         }
     }
@@ -55,8 +64,120 @@ impl DocType {
         match self {
             DocType::Case => "case",
             DocType::Plan => "plan",
+            DocType::Media => "media",
+            DocType::Summary => "summary",
+            DocType::Highlights => "highlights",
         }
     }
+}
+
+/// A number from the input with its span.
+#[derive(Debug, Clone)]
+pub struct Num {
+    pub value: i64,
+    pub span: Range<usize>,
+}
+
+/// Media level (媒体级别).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Central,
+    Provincial,
+    City,
+    County,
+}
+
+impl Level {
+    pub fn from_name(s: &str) -> Option<Level> {
+        match s.trim() {
+            "中央级" | "中央" | "国家级" => Some(Level::Central),
+            "省级" => Some(Level::Provincial),
+            "市级" => Some(Level::City),
+            "县级" | "区级" | "县区级" => Some(Level::County),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Central => "中央级",
+            Level::Provincial => "省级",
+            Level::City => "市级",
+            Level::County => "县级",
+        }
+    }
+    /// Counted in the summary (省级及以上).
+    pub fn provincial_or_higher(self) -> bool {
+        self <= Level::Provincial
+    }
+}
+
+/// A calendar date from the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn chinese(self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+/// A media report named in a summary, or a media report document's facts.
+#[derive(Debug, Clone)]
+pub struct MediaItem {
+    pub outlet: Text,
+    pub title: Text,
+    pub level: Level,
+    pub level_span: Range<usize>,
+    pub published: Date,
+    pub url: Option<Text>,
+}
+
+/// The figures of a summary (总结).
+#[derive(Debug, Clone)]
+pub struct Stats {
+    pub span: Range<usize>,
+    pub schools: Num,
+    pub enterprises: Num,
+    pub teachers: Num,
+    pub students: Num,
+    pub students_enrolled: Num,
+    pub participants: Num,
+    pub activity_forms: Vec<Text>,
+    pub experience_projects: Num,
+    pub media: Vec<MediaItem>,
+}
+
+impl Stats {
+    /// Participation coverage, computed, never typed: students / enrolled.
+    pub fn coverage(&self) -> Option<f64> {
+        (self.students_enrolled.value > 0)
+            .then(|| self.students.value as f64 / self.students_enrolled.value as f64)
+    }
+}
+
+/// One row of the highlights table.
+#[derive(Debug, Clone)]
+pub struct HighlightRow {
+    pub span: Range<usize>,
+    pub name: Text,
+    pub date: Text,
+    pub place: Text,
+    pub form: Text,
+    pub summary: Text,
+    pub contact: Text,
+}
+
+/// What only some document types have.
+#[derive(Debug, Clone)]
+pub enum Extra {
+    None,
+    Media(MediaItem),
+    Summary(Stats),
+    Highlights(Vec<HighlightRow>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,7 +216,8 @@ pub struct MediaRef {
     pub span: Range<usize>,
 }
 
-/// One validated input document (`case` or `plan`).
+/// One validated input document. For a media report `unit` is the outlet
+/// line and `photos` the evidence images; a derived title has an empty span.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub file: Arc<SourceFile>,
@@ -109,4 +231,5 @@ pub struct Document {
     pub body: Text,
     pub photos: Vec<MediaRef>,
     pub videos: Vec<MediaRef>,
+    pub extra: Extra,
 }

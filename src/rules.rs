@@ -24,6 +24,26 @@ pub struct Rules {
     pub photo: PhotoRules,
     pub video: VideoRules,
     pub deadlines: Deadlines,
+    pub output: OutputRules,
+}
+
+/// How output files are named.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputRules {
+    /// Media reports are named 媒体单位 + separator + 报道标题.
+    pub media_separator: String,
+    /// Longest file name (without extension), in characters.
+    pub max_name_chars: usize,
+}
+
+impl Default for OutputRules {
+    fn default() -> Self {
+        OutputRules {
+            media_separator: "+".into(),
+            max_name_chars: 80,
+        }
+    }
 }
 
 /// The GB/T 9704 page grid.
@@ -77,6 +97,20 @@ impl Page {
     pub fn text_height_mm(&self) -> f64 {
         self.height_mm - self.top_mm - self.bottom_mm
     }
+    /// The same page turned to landscape: the text block turns with it
+    /// (the binding edge, 订口, goes to the top).
+    pub fn landscape(&self) -> Page {
+        Page {
+            width_mm: self.height_mm,
+            height_mm: self.width_mm,
+            top_mm: self.left_mm,
+            bottom_mm: self.right_mm,
+            left_mm: self.top_mm,
+            right_mm: self.bottom_mm,
+            ..self.clone()
+        }
+    }
+
     /// Advance of one full-width body character so that `chars_per_line`
     /// of them fill the text width exactly.
     pub fn char_pitch_pt(&self) -> f64 {
@@ -117,6 +151,8 @@ pub struct Roles {
     pub heading4: RoleStyle,
     pub caption: RoleStyle,
     pub page_number: RoleStyle,
+    pub table: RoleStyle,
+    pub table_header: RoleStyle,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -155,6 +191,9 @@ impl Default for Roles {
             heading4: role("fang", size::SAN, false, tnr),
             caption: role("fang", size::SI, false, tnr),
             page_number: role("song", size::SI, false, None),
+            // 小四: eight columns of a highlights table fit a landscape page.
+            table: role("fang", size::XIAO_SI, false, tnr),
+            table_header: role("hei", size::XIAO_SI, false, tnr),
         }
     }
 }
@@ -387,6 +426,7 @@ impl Default for Rules {
             photo: PhotoRules::default(),
             video: VideoRules::default(),
             deadlines: Deadlines::default(),
+            output: OutputRules::default(),
         }
     }
 }
@@ -404,10 +444,12 @@ pub enum Role {
     Heading4,
     Caption,
     PageNumber,
+    Table,
+    TableHeader,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 11] = [
         Role::Title,
         Role::Unit,
         Role::Body,
@@ -417,6 +459,8 @@ impl Role {
         Role::Heading4,
         Role::Caption,
         Role::PageNumber,
+        Role::Table,
+        Role::TableHeader,
     ];
 
     pub fn heading(level: u8) -> Role {
@@ -440,6 +484,8 @@ impl Role {
             Role::Heading4 => "四级标题",
             Role::Caption => "图片说明",
             Role::PageNumber => "页码",
+            Role::Table => "表格",
+            Role::TableHeader => "表头",
         }
     }
 
@@ -454,6 +500,8 @@ impl Role {
             Role::Heading4 => "heading4",
             Role::Caption => "caption",
             Role::PageNumber => "page_number",
+            Role::Table => "table",
+            Role::TableHeader => "table_header",
         }
     }
 }
@@ -471,6 +519,8 @@ impl Rules {
             Role::Heading4 => &r.heading4,
             Role::Caption => &r.caption,
             Role::PageNumber => &r.page_number,
+            Role::Table => &r.table,
+            Role::TableHeader => &r.table_header,
         }
     }
 

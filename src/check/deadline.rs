@@ -76,8 +76,10 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 pub fn due(doc_type: DocType, d: &Deadlines) -> Option<(Day, String)> {
     match doc_type {
         DocType::Plan => Some((Day::parse(&d.plan)?, "工作方案".into())),
+        DocType::Highlights => Some((Day::parse(&d.highlights)?, "特色亮点活动一览表".into())),
+        DocType::Summary => Some((Day::parse(&d.summary)?, "活动周总结".into())),
         // Daily information: the last day's is due the morning after the week.
-        DocType::Case => {
+        DocType::Case | DocType::Media => {
             let end = Day::parse(&d.week_end)?;
             Some((
                 Day(end.0 + 1),

@@ -5,10 +5,11 @@
 pub mod charset;
 pub mod count;
 pub mod deadline;
+pub mod summary;
 
 use crate::diag::{code, Diagnostic};
 use crate::ir::{body, photo_error};
-use crate::model::{DocType, Document};
+use crate::model::{DocType, Document, Extra};
 use crate::photo;
 use crate::rules::Rules;
 use crate::video::{self, VideoError};
@@ -27,6 +28,12 @@ pub fn check(doc: &Document, rules: &Rules, ctx: &Context) -> Vec<Diagnostic> {
     out.extend(charset::check(doc));
     photos(doc, rules, &mut out);
     videos(doc, rules, &mut out);
+    match &doc.extra {
+        Extra::Summary(stats) => summary::check(doc, stats, &mut out),
+        Extra::Media(_) => media_text(doc, &mut out),
+        Extra::Highlights(rows) => summary::highlights(doc, rows, &mut out),
+        Extra::None => {}
+    }
     if let Some(today) = ctx.today {
         if let Some(d) = deadline::check(doc.doc_type, &rules.deadlines, today) {
             out.push(d.at(&doc.file, doc.title.span.clone()));
@@ -85,12 +92,35 @@ fn text_length(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Least text a media report must carry: the notice forbids sending a
+/// screenshot as the report itself.
+pub const MEDIA_MIN_CHARS: usize = 50;
+
+fn media_text(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let n = body_word_count(doc);
+    if n < MEDIA_MIN_CHARS {
+        let at = doc.body.span.start..(doc.body.span.start + 3).min(doc.body.span.end);
+        out.push(
+            Diagnostic::error(
+                code::MEDIA_NO_TEXT,
+                format!("报道原文只有 {n} 字，不能只交截图"),
+            )
+            .at(&doc.file, at)
+            .label("报道原文")
+            .hint("通知要求把报道文字复制到 body 中，截图只能作为佐证图片放在 [[images]] 里"),
+        );
+    }
+}
+
 fn mb(bytes: u64) -> String {
     format!("{:.2} MB", bytes as f64 / (1024.0 * 1024.0))
 }
 
 fn photos(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
     let r = &rules.photo;
+    // A media report's images are evidence (scans, screenshots of the page),
+    // not the notice's photos: any readable JPG or PNG of any size will do.
+    let evidence = doc.doc_type == DocType::Media;
     for (i, m) in doc.photos.iter().enumerate() {
         let at = m.path.span.clone();
         let name = &m.path.value;
@@ -112,6 +142,9 @@ fn photos(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
                 continue;
             }
         };
+        if evidence {
+            continue;
+        }
         if p.format != photo::Format::Jpeg {
             out.push(
                 Diagnostic::error(

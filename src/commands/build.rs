@@ -16,6 +16,9 @@ pub struct Session {
     pub args_template: Option<String>,
     fonts: HashMap<(PathBuf, String), Arc<FontSet>>,
     lookalike_told: bool,
+    /// Output names used in this run, so two documents never overwrite
+    /// each other (e.g. two reports with the same outlet and title).
+    stems: std::collections::HashSet<(PathBuf, String)>,
     /// Test seam: skip system fonts so results do not depend on the machine.
     pub system_fonts: bool,
 }
@@ -26,7 +29,24 @@ impl Session {
             args_template: None,
             fonts: HashMap::new(),
             lookalike_told: false,
+            stems: Default::default(),
             system_fonts: std::env::var_os("BAOSONG_NO_SYSTEM_FONTS").is_none(),
+        }
+    }
+
+    /// `base`, or `base（2）`, `base（3）`… if this run already wrote it.
+    pub fn claim_stem(&mut self, dir: &Path, base: &str) -> String {
+        let mut n = 1;
+        loop {
+            let stem = if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}（{n}）")
+            };
+            if self.stems.insert((dir.to_path_buf(), stem.clone())) {
+                return stem;
+            }
+            n += 1;
         }
     }
 
@@ -125,19 +145,39 @@ fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mu
     let want_pdf = args.format != OutputFormat::Docx;
     let want_docx = args.format != OutputFormat::Pdf;
     let out_dir = args.out.clone().unwrap_or_else(|| dir.clone());
-    let stem = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
+    // A media report names itself (媒体单位+报道标题); others take the input's name.
+    let base = ir.file_stem.clone().unwrap_or_else(|| {
+        file.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into())
+    });
+    let stem = session.claim_stem(&out_dir, &base);
     let inputs: Vec<PathBuf> = std::iter::once(file.to_path_buf())
         .chain(doc.photos.iter().map(|p| p.resolved.clone()))
         .collect();
-
     let mut status = if violations {
         exit::VIOLATIONS
     } else {
         exit::OK
     };
+    let mut emit_output =
+        |ext: &str, made: Result<Vec<u8>, Diagnostic>, reporter: &mut Reporter| match made {
+            Ok(bytes) => {
+                let path = out_dir.join(format!("{stem}.{ext}"));
+                match crate::output::write_atomic(&path, &bytes, &inputs) {
+                    Ok(()) => reporter.note(&format!("已生成 {}", path.display())),
+                    Err(d) => {
+                        reporter.emit(&d);
+                        status = exit::UNUSABLE;
+                    }
+                }
+            }
+            Err(d) => {
+                reporter.emit(&d.in_file(&doc.file));
+                status = exit::UNUSABLE;
+            }
+        };
+
     if want_pdf {
         let fonts = session.fonts_for(&dir, &rules, &args.fonts.font_paths);
         if !session.lookalike_told {
@@ -160,39 +200,21 @@ fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mu
             .args_template
             .as_deref()
             .unwrap_or(render::pdf::TEMPLATE);
-        match render::pdf::render(&ir, &rules, &fonts, template) {
-            Ok(bytes) => {
-                let path = out_dir.join(format!("{stem}.pdf"));
-                match crate::output::write_atomic(&path, &bytes, &inputs) {
-                    Ok(()) => reporter.note(&format!("已生成 {}", path.display())),
-                    Err(d) => {
-                        reporter.emit(&d);
-                        status = exit::UNUSABLE;
-                    }
-                }
-            }
-            Err(d) => {
-                reporter.emit(&d.in_file(&doc.file));
-                status = exit::UNUSABLE;
-            }
-        }
+        emit_output(
+            "pdf",
+            render::pdf::render(&ir, &rules, &fonts, template),
+            reporter,
+        );
     }
     if want_docx {
-        match render::docx::render(&ir, &rules) {
-            Ok(bytes) => {
-                let path = out_dir.join(format!("{stem}.docx"));
-                match crate::output::write_atomic(&path, &bytes, &inputs) {
-                    Ok(()) => reporter.note(&format!("已生成 {}", path.display())),
-                    Err(d) => {
-                        reporter.emit(&d);
-                        status = exit::UNUSABLE;
-                    }
-                }
-            }
-            Err(d) => {
-                reporter.emit(&d.in_file(&doc.file));
-                status = exit::UNUSABLE;
-            }
+        emit_output("docx", render::docx::render(&ir, &rules), reporter);
+    }
+    // Tables also go to a spreadsheet, for offices that merge them.
+    if args.format == OutputFormat::All {
+        match render::xlsx::render(&ir, &rules) {
+            Ok(Some(bytes)) => emit_output("xlsx", Ok(bytes), reporter),
+            Ok(None) => {}
+            Err(d) => emit_output("xlsx", Err(d), reporter),
         }
     }
     status

@@ -383,12 +383,81 @@ fn content_offset(src: &str, span: &Range<usize>, decoded: &str) -> Option<usize
     (inner == decoded).then_some(start)
 }
 
+fn num(t: &Table, key: &str) -> Option<crate::model::Num> {
+    let n = t.entries.get(key)?;
+    match n.value {
+        Value::Int(v) => Some(crate::model::Num {
+            value: v,
+            span: n.span.clone(),
+        }),
+        _ => None,
+    }
+}
+
+fn date(t: &Table, key: &str) -> Option<crate::model::Date> {
+    match &t.entries.get(key)?.value {
+        Value::Date(d) => Some(crate::model::Date {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+        }),
+        _ => None,
+    }
+}
+
+fn texts(t: &Table, key: &str) -> Vec<Text> {
+    match t.entries.get(key).map(|n| &n.value) {
+        Some(Value::List(items)) => items
+            .iter()
+            .filter_map(|n| match &n.value {
+                Value::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => vec![],
+    }
+}
+
+fn media_item(
+    file: &Arc<SourceFile>,
+    t: &Table,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<crate::model::MediaItem> {
+    let level_text = t.text("level")?;
+    let level = match crate::model::Level::from_name(&level_text.value) {
+        Some(l) => l,
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    code::BAD_VALUE,
+                    format!("媒体级别 \"{}\" 无法识别", level_text.value),
+                )
+                .at(file, level_text.span.clone())
+                .hint(format!("level 可以是：{}", schema::LEVELS.join("、"))),
+            );
+            return None;
+        }
+    };
+    Some(crate::model::MediaItem {
+        outlet: t.text("outlet")?.clone(),
+        title: t.text("title")?.clone(),
+        level,
+        level_span: level_text.span.clone(),
+        published: date(t, "published")?,
+        url: t
+            .text("url")
+            .cloned()
+            .filter(|u| !u.value.trim().is_empty()),
+    })
+}
+
 fn build_document(
     file: &Arc<SourceFile>,
     doc_type: DocType,
     t: &Table,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Document> {
+    use crate::model::{Extra, HighlightRow, Stats};
     let dir = file
         .path
         .parent()
@@ -399,26 +468,111 @@ fn build_document(
     } else {
         dir
     };
+    let fields = schema::fields_of(doc_type.key()).unwrap_or(schema::CASE);
+    let label_of = |key: &str| {
+        fields
+            .iter()
+            .find(|f| f.name == key)
+            .map(|f| f.label)
+            .unwrap_or("")
+    };
+    // A field that must hold text: present (the schema saw to that) and not blank.
     let required = |key: &str, diags: &mut Vec<Diagnostic>| -> Option<Text> {
-        let t = t.text(key)?.clone();
-        if t.value.trim().is_empty() {
-            let label = schema::CASE
-                .iter()
-                .find(|f| f.name == key)
-                .map(|f| f.label)
-                .unwrap_or(key);
+        let v = t.text(key)?.clone();
+        if v.value.trim().is_empty() {
+            let label = label_of(key);
             diags.push(
                 Diagnostic::error(code::EMPTY_TEXT, format!("{label}（{key}）不能为空"))
-                    .at(file, t.span.clone())
+                    .at(file, v.span.clone())
                     .hint(format!("请填写{label}")),
             );
             return None;
         }
-        Some(t)
+        Some(v)
     };
-    let title = required("title", diags);
-    let unit = required("unit", diags);
-    let body = required("body", diags);
+    let optional = |key: &str| t.text(key).cloned().filter(|v| !v.value.trim().is_empty());
+    // Derived titles have no place in the source.
+    let derived = || Text::new(String::new(), 0..0, None);
+    let empty_body = || Text::new(String::new(), 0..0, None);
+
+    let (title, unit, body, extra) = match doc_type {
+        DocType::Case | DocType::Plan => (
+            required("title", diags),
+            required("unit", diags),
+            required("body", diags),
+            Some(Extra::None),
+        ),
+        DocType::Media => {
+            let title = required("title", diags);
+            let outlet = required("outlet", diags);
+            let body = required("body", diags);
+            let item = media_item(file, t, diags);
+            (title, outlet, body, item.map(Extra::Media))
+        }
+        DocType::Summary => {
+            let unit = required("unit", diags);
+            let body = required("body", diags);
+            let stats = match t.entries.get("stats").map(|n| &n.value) {
+                Some(Value::Table(st)) => (|| {
+                    let media = st
+                        .records("media")
+                        .into_iter()
+                        .filter_map(|m| media_item(file, m, diags))
+                        .collect();
+                    Some(Stats {
+                        span: st.span.clone(),
+                        schools: num(st, "schools")?,
+                        enterprises: num(st, "enterprises")?,
+                        teachers: num(st, "teachers")?,
+                        students: num(st, "students")?,
+                        students_enrolled: num(st, "students_enrolled")?,
+                        participants: num(st, "participants")?,
+                        activity_forms: texts(st, "activity_forms"),
+                        experience_projects: num(st, "experience_projects")?,
+                        media,
+                    })
+                })(),
+                _ => None,
+            };
+            (
+                Some(optional("title").unwrap_or_else(derived)),
+                unit,
+                body,
+                stats.map(Extra::Summary),
+            )
+        }
+        DocType::Highlights => {
+            let unit = required("unit", diags);
+            let rows: Vec<HighlightRow> = t
+                .records("rows")
+                .into_iter()
+                .filter_map(|r| {
+                    Some(HighlightRow {
+                        span: r.span.clone(),
+                        name: r.text("name")?.clone(),
+                        date: r.text("date")?.clone(),
+                        place: r.text("place")?.clone(),
+                        form: r.text("form")?.clone(),
+                        summary: r.text("summary")?.clone(),
+                        contact: r.text("contact")?.clone(),
+                    })
+                })
+                .collect();
+            if rows.is_empty() {
+                diags.push(
+                    Diagnostic::error(code::MISSING_KEY, "一览表中至少要有一项活动")
+                        .at(file, 0..0)
+                        .hint("每项活动写一段 [[rows]]，包括 name、date、place、form、summary、contact"),
+                );
+            }
+            (
+                Some(optional("title").unwrap_or_else(derived)),
+                unit,
+                Some(empty_body()),
+                Some(Extra::Highlights(rows)),
+            )
+        }
+    };
     let category = match t.text("category") {
         None => None,
         Some(c) => match Category::from_name(c.value.trim()) {
@@ -463,7 +617,15 @@ fn build_document(
             })
             .collect()
     };
-    let photos = media("photos", diags);
+    // Media reports call their evidence pictures `images`.
+    let photos = media(
+        if doc_type == DocType::Media {
+            "images"
+        } else {
+            "photos"
+        },
+        diags,
+    );
     let videos = media("videos", diags);
     if diags.iter().any(|d| d.is_error()) {
         return None;
@@ -475,10 +637,11 @@ fn build_document(
         category,
         title: title?,
         unit: unit?,
-        region: t.text("region").cloned(),
+        region: optional("region"),
         body: body?,
         photos,
         videos,
+        extra: extra?,
     })
 }
 

@@ -67,9 +67,78 @@ pub const CASE: &[Field] = &[
     f("videos", Kind::Records(MEDIA_FILE), false, "视频"),
 ];
 
+/// `type = "media"`: a media report, its text copied in, evidence images.
+pub const MEDIA: &[Field] = &[
+    f("type", Kind::Str, false, "材料类型"),
+    f("outlet", Kind::Str, true, "媒体单位"),
+    f("title", Kind::Str, true, "报道标题"),
+    f("level", Kind::Str, true, "媒体级别"),
+    f("published", Kind::Date, true, "发布日期"),
+    f("url", Kind::Str, false, "网址"),
+    f("unit", Kind::Str, false, "报送单位"),
+    f("region", Kind::Str, false, "所属县区"),
+    f("body", Kind::Text, true, "报道原文"),
+    f("images", Kind::Records(MEDIA_FILE), false, "佐证图片"),
+];
+
+pub const STATS_MEDIA: &[Field] = &[
+    f("outlet", Kind::Str, true, "媒体单位"),
+    f("title", Kind::Str, true, "报道标题"),
+    f("level", Kind::Str, true, "媒体级别"),
+    f("published", Kind::Date, true, "发布日期"),
+    f("url", Kind::Str, false, "网址"),
+];
+
+pub const STATS: &[Field] = &[
+    f("schools", Kind::Int, true, "参加活动的职业院校数"),
+    f("enterprises", Kind::Int, true, "企业数"),
+    f("teachers", Kind::Int, true, "教师数"),
+    f("students", Kind::Int, true, "学生数"),
+    f("students_enrolled", Kind::Int, true, "在校生数"),
+    f("participants", Kind::Int, true, "参与总人数"),
+    f("activity_forms", Kind::StrList, true, "主要活动形式"),
+    f("experience_projects", Kind::Int, true, "观摩体验活动项目数"),
+    f("media", Kind::Records(STATS_MEDIA), false, "媒体报道情况"),
+];
+
+/// `type = "summary"`: the week's summary with its figures.
+pub const SUMMARY: &[Field] = &[
+    f("type", Kind::Str, false, "材料类型"),
+    f("unit", Kind::Str, true, "报送单位"),
+    f("title", Kind::Str, false, "标题"),
+    f("region", Kind::Str, false, "所属县区"),
+    f("body", Kind::Text, true, "正文"),
+    f("stats", Kind::Table(STATS), true, "统计数据"),
+];
+
+pub const HIGHLIGHT_ROW: &[Field] = &[
+    f("name", Kind::Str, true, "活动名称"),
+    f("date", Kind::Str, true, "时间"),
+    f("place", Kind::Str, true, "地点"),
+    f("form", Kind::Str, true, "形式"),
+    f("summary", Kind::Str, true, "内容简介"),
+    f("contact", Kind::Str, true, "联系人及电话"),
+];
+
+/// `type = "highlights"`: 特色亮点活动一览表.
+pub const HIGHLIGHTS: &[Field] = &[
+    f("type", Kind::Str, false, "材料类型"),
+    f("unit", Kind::Str, true, "报送单位"),
+    f("title", Kind::Str, false, "标题"),
+    f("region", Kind::Str, false, "所属县区"),
+    f("rows", Kind::Records(HIGHLIGHT_ROW), true, "活动"),
+];
+
 /// Document types and their fields.
-pub const TYPES: &[(&str, &str, &[Field])] =
-    &[("case", "案例/故事", CASE), ("plan", "工作方案", CASE)];
+pub const TYPES: &[(&str, &str, &[Field])] = &[
+    ("case", "案例/故事", CASE),
+    ("plan", "工作方案", CASE),
+    ("media", "媒体报道", MEDIA),
+    ("summary", "活动周总结", SUMMARY),
+    ("highlights", "特色亮点活动一览表", HIGHLIGHTS),
+];
+
+pub const LEVELS: &[&str] = &["中央级", "省级", "市级", "县级"];
 
 pub const CATEGORIES: &[&str] = &["典型活动案例", "典型职教故事", "典型宣传报道案例"];
 

@@ -3,6 +3,7 @@
 //! typesetting decision that must agree between PDF and Word made here.
 
 pub mod body;
+mod tables;
 pub mod title;
 
 use std::ops::Range;
@@ -10,12 +11,20 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::diag::{code, Diagnostic};
-use crate::model::Document;
+use crate::model::{DocType, Document, Extra};
 use crate::photo::{Photo, PhotoError};
 use crate::rules::{Role, Rules, PT_PER_MM};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Ir {
+    /// The page this document is set on (landscape for the highlights table).
+    #[serde(skip)]
+    pub page: crate::rules::Page,
+    pub landscape: bool,
+    /// Output file name without extension, when the document names itself
+    /// (媒体单位+报道标题); otherwise the input's name is used.
+    #[serde(skip)]
+    pub file_stem: Option<String>,
     pub title: String,
     pub unit: String,
     pub title_lines: Vec<String>,
@@ -40,6 +49,25 @@ pub enum Block {
         #[serde(skip)]
         src: Range<usize>,
     },
+    /// A table; the header row repeats on every page.
+    Table(Table),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    /// A line above the table (e.g. 媒体报道情况), set like a level-1 heading.
+    pub title: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub header: String,
+    /// Relative width.
+    pub width: f64,
+    /// Centre the column's cells (numbers, dates); otherwise left.
+    pub center: bool,
 }
 
 impl Block {
@@ -56,20 +84,22 @@ impl Block {
                 v
             }
             Block::Paragraph { text, .. } => vec![(Role::Body, text.as_str())],
+            Block::Table(_) => vec![],
         }
     }
 
     /// Byte range of the paragraph in the original body string.
-    pub fn src(&self) -> &Range<usize> {
+    pub fn src(&self) -> Range<usize> {
         match self {
-            Block::Heading { src, .. } | Block::Paragraph { src, .. } => src,
+            Block::Heading { src, .. } | Block::Paragraph { src, .. } => src.clone(),
+            Block::Table(_) => 0..0,
         }
     }
 
     pub fn role(&self) -> Role {
         match self {
             Block::Heading { level, .. } => Role::heading(*level),
-            Block::Paragraph { .. } => Role::Body,
+            Block::Paragraph { .. } | Block::Table(_) => Role::Body,
         }
     }
 }
@@ -85,7 +115,12 @@ pub struct Figure {
 
 /// Builds the intermediate document; photo problems become diagnostics.
 pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Option<Ir> {
-    let page = &rules.page;
+    let landscape = doc.doc_type == DocType::Highlights;
+    let page = if landscape {
+        rules.page.landscape()
+    } else {
+        rules.page.clone()
+    };
     let text_w_pt = page.text_width_mm() * PT_PER_MM;
     let title_max = match rules.text.title_max_line_chars {
         // Half a character short of the full width: title faces differ
@@ -95,7 +130,7 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
     };
     let unit_max = (text_w_pt / rules.roles.unit.size_pt).floor();
 
-    let blocks = body::paragraphs(&doc.body.value)
+    let mut blocks: Vec<Block> = body::paragraphs(&doc.body.value)
         .into_iter()
         .map(|p| match body::heading_marker(&p.text) {
             Some((level, _)) => {
@@ -113,6 +148,7 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
             },
         })
         .collect();
+    blocks.extend(tables::for_document(doc));
 
     let mut figures = Vec::new();
     let mut ok = true;
@@ -136,11 +172,50 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
     if !ok {
         return None;
     }
+    let title = match doc.doc_type {
+        _ if !doc.title.value.trim().is_empty() => one_line(&doc.title.value),
+        DocType::Summary => {
+            let year = crate::check::deadline::Day::parse(&rules.deadlines.week_start)
+                .map(|d| d.ymd().0)
+                .unwrap_or(2020);
+            format!(
+                "{}{year}年职业教育活动周工作总结",
+                one_line(&doc.unit.value)
+            )
+        }
+        _ => "特色亮点活动一览表".to_string(),
+    };
+    let (unit_line, file_stem) = match &doc.extra {
+        Extra::Media(m) => (
+            format!(
+                "{}（{}）　{}",
+                one_line(&m.outlet.value),
+                m.level.name(),
+                m.published.chinese()
+            ),
+            Some(crate::names::media_stem(
+                &m.outlet.value,
+                &m.title.value,
+                &rules.output,
+            )),
+        ),
+        Extra::Highlights(_) => (format!("填报单位：{}", one_line(&doc.unit.value)), None),
+        _ => (one_line(&doc.unit.value), None),
+    };
+    let mut unit_lines = title::break_lines(&unit_line, unit_max);
+    if let Extra::Media(m) = &doc.extra {
+        if let Some(url) = &m.url {
+            unit_lines.push(url.value.trim().to_string());
+        }
+    }
     Some(Ir {
-        title: one_line(&doc.title.value),
+        page,
+        landscape,
+        file_stem,
+        title_lines: title::break_lines(&title, title_max),
+        title,
         unit: one_line(&doc.unit.value),
-        title_lines: title::break_lines(&doc.title.value, title_max),
-        unit_lines: title::break_lines(&one_line(&doc.unit.value), unit_max),
+        unit_lines,
         blocks,
         figures,
     })

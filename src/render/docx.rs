@@ -5,8 +5,9 @@
 
 use docx_rs::{
     AlignmentType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE,
-    InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, Pic, Run, RunFonts,
-    SpecialIndentType, Style, StyleType,
+    InstrText, LineSpacing, LineSpacingType, PageMargin, PageOrientationType, Paragraph, Pic, Run,
+    RunFonts, SpecialIndentType, Style, StyleType, Table, TableAlignmentType, TableBorder,
+    TableBorderPosition, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 use super::docx_package::{self, PackagePatch};
@@ -35,6 +36,8 @@ pub fn style_id(role: Role) -> &'static str {
         Role::Heading4 => "BsHeading4",
         Role::Caption => "BsCaption",
         Role::PageNumber => "BsPageNumber",
+        Role::Table => "BsTable",
+        Role::TableHeader => "BsTableHeader",
     }
 }
 
@@ -60,8 +63,7 @@ pub struct WordGrid {
 }
 
 impl WordGrid {
-    pub fn new(rules: &Rules) -> WordGrid {
-        let p = &rules.page;
+    pub fn new(rules: &Rules, p: &crate::rules::Page) -> WordGrid {
         let (page_w, page_h) = (twips(p.width_mm), twips(p.height_mm));
         let (left, right) = (twips(p.left_mm), twips(p.right_mm));
         let pn = rules.roles.page_number.size_pt;
@@ -163,6 +165,16 @@ fn styles(rules: &Rules, g: &WordGrid) -> Vec<Style> {
             Role::PageNumber => s
                 .snap_to_grid(false)
                 .line_spacing(exact(half_points(st.size_pt) as i32 * 10)),
+            // Table text: off the grid, lines 1.4 × the size apart.
+            Role::Table | Role::TableHeader => s
+                .snap_to_grid(false)
+                .line_spacing(exact(table_line_twips(st.size_pt)))
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                .align(if role == Role::TableHeader {
+                    AlignmentType::Center
+                } else {
+                    AlignmentType::Left
+                }),
         };
         if let Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4 = role {
             let level = match role {
@@ -176,6 +188,68 @@ fn styles(rules: &Rules, g: &WordGrid) -> Vec<Style> {
         out.push(s);
     }
     out
+}
+
+/// Line pitch of table text, shared with the PDF template (1.4 em).
+pub fn table_line_twips(size_pt: f64) -> i32 {
+    (size_pt * 1.4 * 20.0).round() as i32
+}
+
+fn table(rules: &Rules, g: &WordGrid, t: &crate::ir::Table) -> Table {
+    let total = (g.page_w - g.left - g.right) as f64;
+    let sum: f64 = t.columns.iter().map(|c| c.width).sum();
+    let widths: Vec<usize> = t
+        .columns
+        .iter()
+        .map(|c| (total * c.width / sum).floor() as usize)
+        .collect();
+    let cell = |role: Role, text: &str, w: usize, center: bool| {
+        let mut p = Paragraph::new().style(style_id(role)).snap_to_grid(false);
+        if center {
+            p = p.align(AlignmentType::Center);
+        }
+        TableCell::new()
+            .width(w, WidthType::Dxa)
+            .vertical_align(VAlignType::Center)
+            .add_paragraph(p.add_run(run(rules, role, text)))
+    };
+    let header = TableRow::new(
+        t.columns
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| cell(Role::TableHeader, &c.header, *w, true))
+            .collect(),
+    )
+    .cant_split();
+    let mut rows = vec![header];
+    for r in &t.rows {
+        rows.push(
+            TableRow::new(
+                r.iter()
+                    .zip(t.columns.iter().zip(&widths))
+                    .map(|(text, (c, w))| cell(Role::Table, text, *w, c.center))
+                    .collect(),
+            )
+            .cant_split(),
+        );
+    }
+    let mut table = Table::new(rows);
+    // 0.5 pt rules, as in the PDF (docx-rs defaults to 0.25 pt).
+    for pos in [
+        TableBorderPosition::Top,
+        TableBorderPosition::Bottom,
+        TableBorderPosition::Left,
+        TableBorderPosition::Right,
+        TableBorderPosition::InsideH,
+        TableBorderPosition::InsideV,
+    ] {
+        table = table.set_border(TableBorder::new(pos).size(4));
+    }
+    table
+        .set_grid(widths.clone())
+        .layout(TableLayoutType::Fixed)
+        .width(widths.iter().sum(), WidthType::Dxa)
+        .align(TableAlignmentType::Center)
 }
 
 fn page_number_footer(rules: &Rules, odd: bool) -> Footer {
@@ -214,7 +288,7 @@ fn blank(rules: &Rules) -> Paragraph {
 
 /// Renders the document to .docx bytes.
 pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
-    let g = WordGrid::new(rules);
+    let g = WordGrid::new(rules, &ir.page);
     let mut docx = Docx::new()
         .page_size(g.page_w as u32, g.page_h as u32)
         .page_margin(
@@ -231,6 +305,9 @@ pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
         .default_size(half_points(rules.roles.body.size_pt))
         .footer(page_number_footer(rules, true))
         .even_footer(page_number_footer(rules, false));
+    if ir.landscape {
+        docx = docx.page_orient(PageOrientationType::Landscape);
+    }
     // A line grid only. A `linesAndChars` grid with a negative charSpace
     // makes LibreOffice put each 16 pt character into two 15.79 pt cells;
     // the explicit −0.25 pt character spacing on grid runs gives 28
@@ -267,6 +344,17 @@ pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
     docx = docx.add_paragraph(unit).add_paragraph(blank(rules));
 
     for b in &ir.blocks {
+        if let Block::Table(t) = b {
+            if let Some(title) = &t.title {
+                docx = docx.add_paragraph(
+                    Paragraph::new()
+                        .style(style_id(Role::Heading1))
+                        .add_run(run(rules, Role::Heading1, title)),
+                );
+            }
+            docx = docx.add_table(table(rules, &g, t));
+            continue;
+        }
         let mut p = Paragraph::new().style(style_id(b.role()));
         for (role, text) in b.runs() {
             p = p.add_run(run(rules, role, text));
@@ -320,7 +408,7 @@ pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
     docx.build()
         .pack(std::io::Cursor::new(&mut raw))
         .map_err(|e| Diagnostic::error(code::INTERNAL, format!("生成 Word 文件失败：{e}")))?;
-    let patch = PackagePatch::for_document(rules, &g);
+    let patch = PackagePatch::for_document(rules);
     docx_package::apply(&raw, &patch)
         .map_err(|e| Diagnostic::error(code::INTERNAL, format!("整理 Word 文件失败：{e}")))
 }

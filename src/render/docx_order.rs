@@ -139,8 +139,27 @@ const STYLE: &[&str] = &[
     "tblStylePr",
 ];
 
+const TRPR: &[&str] = &[
+    "cnfStyle",
+    "divId",
+    "gridBefore",
+    "gridAfter",
+    "wBefore",
+    "wAfter",
+    "cantSplit",
+    "trHeight",
+    "tblHeader",
+    "tblCellSpacing",
+    "jc",
+    "hidden",
+    "ins",
+    "del",
+    "trPrChange",
+];
+
 fn order_of(name: &[u8]) -> Option<&'static [&'static str]> {
     match name {
+        b"w:trPr" => Some(TRPR),
         b"w:rPr" => Some(RPR),
         b"w:pPr" => Some(PPR),
         b"w:sectPr" => Some(SECTPR),

@@ -10,7 +10,7 @@ use std::io::{Cursor, Read, Write};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, Writer};
 
-use super::docx::{style_id, WordGrid};
+use super::docx::style_id;
 use super::docx_order;
 use crate::rules::{Role, Rules};
 
@@ -28,7 +28,7 @@ pub struct PackagePatch {
 }
 
 impl PackagePatch {
-    pub fn for_document(rules: &Rules, _g: &WordGrid) -> PackagePatch {
+    pub fn for_document(rules: &Rules) -> PackagePatch {
         let mut first_line_chars = BTreeMap::new();
         for role in [
             Role::Body,
@@ -101,7 +101,9 @@ pub fn apply(docx: &[u8], patch: &PackagePatch) -> XmlResult<Vec<u8>> {
         let data = match name.as_str() {
             "word/styles.xml" => docx_order::normalize(&patch_styles(&data, patch)?)?,
             "word/fontTable.xml" => patch_font_table(&data, patch)?,
-            "word/document.xml" => docx_order::normalize(&renumber_doc_pr(&data)?)?,
+            "word/document.xml" => {
+                docx_order::normalize(&repeat_header_rows(&renumber_doc_pr(&data)?)?)?
+            }
             n if n.starts_with("word/footer") && n.ends_with(".xml") => {
                 docx_order::normalize(&data)?
             }
@@ -343,6 +345,60 @@ fn renumber_doc_pr(xml: &[u8]) -> XmlResult<Vec<u8>> {
                 let e = with_attr(&e, "id", &next.to_string());
                 next += 1;
                 vec![Event::Start(e)]
+            }
+            other => vec![other],
+        })
+    })
+}
+
+/// The first row of every table repeats on each page (`w:tblHeader`), which
+/// docx-rs cannot write; rows must not split across pages either.
+fn repeat_header_rows(xml: &[u8]) -> XmlResult<Vec<u8>> {
+    // Depth of tables whose first row is still to come.
+    let mut pending: Vec<bool> = Vec::new();
+    let mut in_first_row = false;
+    rewrite(xml, |_, ev| {
+        Ok(match ev {
+            Event::Start(e) if e.name().as_ref() == b"w:tbl" => {
+                pending.push(true);
+                vec![Event::Start(e)]
+            }
+            Event::End(e) if e.name().as_ref() == b"w:tbl" => {
+                pending.pop();
+                vec![Event::End(e)]
+            }
+            Event::Start(e) if e.name().as_ref() == b"w:tr" && pending.last() == Some(&true) => {
+                if let Some(p) = pending.last_mut() {
+                    *p = false;
+                }
+                in_first_row = true;
+                vec![Event::Start(e)]
+            }
+            Event::Start(e) if e.name().as_ref() == b"w:trPr" && in_first_row => {
+                in_first_row = false;
+                vec![
+                    Event::Start(e),
+                    Event::Empty(BytesStart::new("w:tblHeader")),
+                ]
+            }
+            Event::Empty(e) if e.name().as_ref() == b"w:trPr" && in_first_row => {
+                in_first_row = false;
+                let end = quick_xml::events::BytesEnd::new("w:trPr");
+                vec![
+                    Event::Start(e),
+                    Event::Empty(BytesStart::new("w:tblHeader")),
+                    Event::End(end),
+                ]
+            }
+            Event::Start(e) if e.name().as_ref() == b"w:tc" && in_first_row => {
+                // The row had no properties: give it some.
+                in_first_row = false;
+                vec![
+                    Event::Start(BytesStart::new("w:trPr")),
+                    Event::Empty(BytesStart::new("w:tblHeader")),
+                    Event::End(quick_xml::events::BytesEnd::new("w:trPr")),
+                    Event::Start(e),
+                ]
             }
             other => vec![other],
         })

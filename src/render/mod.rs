@@ -5,3 +5,4 @@ mod docx_order;
 mod docx_package;
 pub mod pdf;
 pub mod world;
+pub mod xlsx;

@@ -48,7 +48,7 @@ pub fn role_tracking_pt(rules: &Rules, role: Role) -> f64 {
 
 /// The data the template reads as `/document.json`.
 pub fn document_data(ir: &Ir, rules: &Rules, fonts: &FontSet) -> Value {
-    let p = &rules.page;
+    let p = &ir.page;
     let mut roles = serde_json::Map::new();
     for role in Role::ALL {
         let st = rules.style(role);
@@ -86,6 +86,7 @@ pub fn document_data(ir: &Ir, rules: &Rules, fonts: &FontSet) -> Value {
         })
         .collect();
     json!({
+        "landscape": ir.landscape,
         "title": ir.title,
         "unit": ir.unit,
         "title_lines": ir.title_lines,
