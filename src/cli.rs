@@ -47,7 +47,7 @@ pub enum Command {
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong fonts [选项]")]
     Fonts(FontArgs),
     /// 新建一份带说明的材料模板
-    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong new <类型> [文件夹]\n  类型：case（案例/故事）或 plan（工作方案）")]
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong new <类型> [文件夹]\n  类型：case（案例/故事）、plan（工作方案）、media（媒体报道）、summary（总结）、highlights（一览表）")]
     New(NewArgs),
 }
 
@@ -126,11 +126,17 @@ pub enum NewKind {
     Case,
     /// 工作方案
     Plan,
+    /// 媒体报道
+    Media,
+    /// 活动周总结（含统计数据）
+    Summary,
+    /// 特色亮点活动一览表
+    Highlights,
 }
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// 材料类型：case（案例/故事）或 plan（工作方案）
+    /// 材料类型：case（案例/故事）、plan（工作方案）、media（媒体报道）、summary（总结）、highlights（一览表）
     #[arg(value_enum, value_name = "类型", hide_possible_values = true)]
     pub kind: NewKind,
     /// 放在哪个文件夹（默认当前文件夹；不存在会新建）

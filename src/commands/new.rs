@@ -8,12 +8,18 @@ use crate::diag::{code, Diagnostic, Reporter};
 
 const CASE: &str = include_str!("../../templates/new-case.toml");
 const PLAN: &str = include_str!("../../templates/new-plan.toml");
+const MEDIA: &str = include_str!("../../templates/new-media.toml");
+const SUMMARY: &str = include_str!("../../templates/new-summary.toml");
+const HIGHLIGHTS: &str = include_str!("../../templates/new-highlights.toml");
 
 pub fn run(args: &NewArgs, reporter: &mut Reporter) -> u8 {
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let (name, text) = match args.kind {
         NewKind::Case => ("case.toml", CASE),
         NewKind::Plan => ("plan.toml", PLAN),
+        NewKind::Media => ("media.toml", MEDIA),
+        NewKind::Summary => ("summary.toml", SUMMARY),
+        NewKind::Highlights => ("highlights.toml", HIGHLIGHTS),
     };
     let path = dir.join(name);
     if path.exists() {
@@ -26,12 +32,10 @@ pub fn run(args: &NewArgs, reporter: &mut Reporter) -> u8 {
         );
         return exit::UNUSABLE;
     }
-    let made = std::fs::create_dir_all(&dir).and_then(|_| {
-        if args.kind == NewKind::Case {
-            std::fs::create_dir_all(dir.join("photos"))
-        } else {
-            Ok(())
-        }
+    let made = std::fs::create_dir_all(&dir).and_then(|_| match args.kind {
+        NewKind::Case => std::fs::create_dir_all(dir.join("photos")),
+        NewKind::Media => std::fs::create_dir_all(dir.join("evidence")),
+        _ => Ok(()),
     });
     if let Err(e) = made {
         reporter.emit(&Diagnostic::error(
