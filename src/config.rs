@@ -35,13 +35,16 @@ pub fn load_rules(explicit: Option<&Path>, dir: &Path) -> Result<Rules, Diagnost
         path: path.clone(),
         text: text.clone().into(),
     });
-    let rules: Rules = toml::from_str(&text).map_err(|e| {
-        let d = Diagnostic::error(
-            code::BAD_RULES,
-            format!("规则文件有误：{}", e.message().trim()),
-        )
-        .hint("规则文件只需写要改的项，其余沿用内置规则；字段名见 README 的“规则表”一节");
-        match e.span() {
+    let rules = Rules::with_overrides(&text).map_err(|e| {
+        let d = Diagnostic::error(code::BAD_RULES, format!("规则文件有误：{}", e.message().trim()))
+            .hint("规则文件只需写要改的项，其余沿用内置规则；字段名见 src/rules.rs 与 README 的“规则表”一节");
+        // Errors found after merging carry no position: point at the key named.
+        let span = e.span().or_else(|| {
+            let msg = e.message();
+            let key = msg.split('`').nth(1).or_else(|| msg.split("key ").nth(1)).map(|k| k.split_whitespace().next().unwrap_or(k));
+            key.and_then(|k| text.find(k).map(|i| i..i + k.len()))
+        });
+        match span {
             Some(s) => d.at(&file, s),
             None => d.in_file(&file),
         }

@@ -64,18 +64,30 @@ pub fn check(doc: &Document, ir: &Ir, rules: &Rules, fonts: &FontSet) -> Vec<Dia
     for b in &ir.blocks {
         let src = b.src();
         let raw = &doc.body.value[src.clone()];
-        // Scan the raw paragraph so positions are exact; the heading part is
-        // the first characters of it.
-        let head_len = match b {
-            crate::ir::Block::Heading { head, .. } => head.len(),
+        // Scan the raw paragraph so positions are exact. The heading part is the first characters of the joined text; find
+        // where they end in the raw paragraph, which may hold line breaks
+        // and indentation the joined text does not.
+        let head_chars = match b {
+            crate::ir::Block::Heading { head, .. } => {
+                head.chars().filter(|c| !c.is_whitespace()).count()
+            }
             _ => 0,
         };
+        let mut seen = 0;
         let split = raw
             .char_indices()
+            .find(|(_, c)| {
+                if seen == head_chars {
+                    return true;
+                }
+                if !c.is_whitespace() {
+                    seen += 1;
+                }
+                false
+            })
             .map(|(i, _)| i)
-            .find(|&i| i >= head_len)
             .unwrap_or(raw.len());
-        if head_len > 0 {
+        if head_chars > 0 {
             scan(b.role(), &raw[..split], &doc.body, src.start, &mut out);
         }
         scan(

@@ -25,10 +25,13 @@ pub mod code {
     pub const UNREADABLE: &str = "B0006";
     pub const PATH_ESCAPES: &str = "B0007";
     pub const BAD_RULES: &str = "B0008";
+    pub const CONTROL_CHAR: &str = "B0009";
     pub const TOO_SHORT: &str = "B0101";
     pub const EMPTY_TEXT: &str = "B0102";
     pub const TOO_LONG: &str = "B0103";
     pub const OUTSIDE_GB2312: &str = "B0104";
+    pub const TITLE_TOO_LONG: &str = "B0105";
+    pub const CELL_TOO_LONG: &str = "B0802";
     pub const PHOTO_MISSING: &str = "B0201";
     pub const PHOTO_NOT_JPEG: &str = "B0202";
     pub const PHOTO_TOO_NARROW: &str = "B0203";

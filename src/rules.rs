@@ -431,6 +431,17 @@ impl Default for Rules {
     }
 }
 
+fn merge(base: &mut toml::Table, user: toml::Table) {
+    for (k, v) in user {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(u)) => merge(b, u),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
 /// A role of text in the document, each set by one `RoleStyle`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -507,6 +518,17 @@ impl Role {
 }
 
 impl Rules {
+    /// The built-in table with a user's overrides merged in, key by key:
+    /// `[roles.body] size_pt = 15` changes only that size, and one
+    /// `[faces.fang]` entry leaves the other faces in place.
+    pub fn with_overrides(text: &str) -> Result<Rules, toml::de::Error> {
+        let user: toml::Table = toml::from_str(text)?;
+        let mut base =
+            toml::Table::try_from(Rules::default()).expect("the built-in rules serialize");
+        merge(&mut base, user);
+        toml::Value::Table(base).try_into()
+    }
+
     pub fn style(&self, role: Role) -> &RoleStyle {
         let r = &self.roles;
         match role {
@@ -543,7 +565,7 @@ impl Rules {
                     known.join("、")
                 ));
             }
-            if !(st.size_pt > 0.0 && st.size_pt < 200.0) {
+            if !(st.size_pt >= 5.0 && st.size_pt <= 100.0) {
                 return Err(format!(
                     "roles.{} 的字号 {} 磅不合理",
                     role.key(),
@@ -569,6 +591,29 @@ impl Rules {
             return Err("text.min_chars 不能大于 text.max_chars".into());
         }
         let p = &self.page;
+        let lengths = [
+            ("page.width_mm", p.width_mm),
+            ("page.height_mm", p.height_mm),
+            ("page.top_mm", p.top_mm),
+            ("page.bottom_mm", p.bottom_mm),
+            ("page.left_mm", p.left_mm),
+            ("page.right_mm", p.right_mm),
+            ("page.line_pitch_pt", p.line_pitch_pt),
+            ("page.page_number_gap_mm", p.page_number_gap_mm),
+            ("page.page_number_inset_chars", p.page_number_inset_chars),
+            ("photo.max_height_mm", self.photo.max_height_mm),
+        ];
+        for (key, v) in lengths {
+            if !v.is_finite() || v < 0.0 || v > 2000.0 {
+                return Err(format!("{key} 的值 {v} 不合理，应为 0 到 2000 之间的数"));
+            }
+        }
+        if self.photo.max_height_mm < 10.0 {
+            return Err("photo.max_height_mm 至少为 10 毫米".into());
+        }
+        if p.page_number_gap_mm > p.bottom_mm {
+            return Err("page.page_number_gap_mm 不能大于下边距 page.bottom_mm".into());
+        }
         if p.text_width_mm() <= 10.0 || p.text_height_mm() <= 10.0 {
             return Err("页边距过大，版心已小于 10 毫米".into());
         }
@@ -627,8 +672,34 @@ mod tests {
     }
 
     #[test]
+    fn partial_overrides_merge() {
+        let r = Rules::with_overrides("[roles.body]\nsize_pt = 15\n[faces.fang]\nname = \"仿宋\"\naliases = [\"FangSong\"]\nlookalike = \"FandolFang\"\n").unwrap();
+        assert_eq!(r.roles.body.size_pt, 15.0);
+        assert_eq!(r.roles.body.face, "fang");
+        assert_eq!(r.faces["fang"].name, "仿宋");
+        assert_eq!(r.faces["xiaobiaosong"].name, "方正小标宋简体");
+        r.validate().unwrap();
+        let e = Rules::with_overrides("[text]\nmin_chars = \"多\"\n").unwrap_err();
+        assert!(e.to_string().contains("min_chars"), "{e}");
+    }
+
+    #[test]
+    fn absurd_numbers_are_refused() {
+        for t in [
+            "[page]\nwidth_mm = inf\n",
+            "[page]\ntop_mm = -500.0\n",
+            "[page]\nline_pitch_pt = nan\n",
+            "[photo]\nmax_height_mm = 0\n",
+        ] {
+            let r: Rules = toml::from_str(t).unwrap();
+            assert!(r.validate().is_err(), "{t}");
+        }
+    }
+
+    #[test]
     fn unknown_face_key_is_refused() {
-        let r: Rules = toml::from_str("[roles.body]\nface = \"nope\"\nsize_pt = 16\n").unwrap();
+        let mut r = Rules::default();
+        r.roles.body.face = "nope".into();
         assert!(r.validate().unwrap_err().contains("nope"));
     }
 }

@@ -73,6 +73,30 @@ pub fn check(doc: &Document) -> Vec<Diagnostic> {
             scan(c, &mut out);
         }
     }
+    use crate::model::Extra;
+    match &doc.extra {
+        Extra::Media(m) => {
+            scan(&m.outlet, &mut out);
+            scan(&m.title, &mut out);
+        }
+        Extra::Summary(s) => {
+            for f in &s.activity_forms {
+                scan(f, &mut out);
+            }
+            for m in &s.media {
+                scan(&m.outlet, &mut out);
+                scan(&m.title, &mut out);
+            }
+        }
+        Extra::Highlights(rows) => {
+            for r in rows {
+                for t in [&r.name, &r.date, &r.place, &r.form, &r.summary, &r.contact] {
+                    scan(t, &mut out);
+                }
+            }
+        }
+        Extra::None => {}
+    }
     out
 }
 

@@ -25,10 +25,19 @@ pub fn is_east_asian(c: char) -> bool {
     )
 }
 
+/// Invisible format characters (zero-width space, BOM, soft hyphen …),
+/// common in text pasted from web pages: Word does not count them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
 pub fn word_count(text: &str) -> usize {
     let mut n = 0;
     let mut in_run = false;
     for c in text.chars() {
+        if is_invisible(c) {
+            continue;
+        }
         if c.is_whitespace() {
             in_run = false;
         } else if is_east_asian(c) {
@@ -66,6 +75,8 @@ mod tests {
             ("张喆", 2),
             ("𠀀字", 2), // extension B
             ("1280×720", 3),
+            ("职\u{200B}业\u{200B}教\u{200B}育\u{FEFF}。", 5), // pasted from the web
+            ("LE\u{200B}D", 1),
         ];
         for (text, want) in table {
             assert_eq!(word_count(text), *want, "{text}");

@@ -10,7 +10,11 @@ pub struct Day(pub i64);
 
 impl Day {
     pub fn from_ymd(y: i64, m: u32, d: u32) -> Option<Day> {
-        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        if !(1900..=9999).contains(&y)
+            || !(1..=12).contains(&m)
+            || d == 0
+            || d > days_in_month(y, m)
+        {
             return None;
         }
         // Howard Hinnant's days_from_civil.
@@ -139,6 +143,7 @@ mod tests {
         assert!(Day::parse("2021-02-29").is_none());
         assert!(Day::parse("2020-13-01").is_none());
         assert!(Day::parse("昨天").is_none());
+        assert!(Day::parse("99999999999999999-01-01").is_none());
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub struct Context {
 pub fn check(doc: &Document, rules: &Rules, ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     text_length(doc, rules, &mut out);
+    title_length(doc, rules, &mut out);
     out.extend(charset::check(doc));
     photos(doc, rules, &mut out);
     videos(doc, rules, &mut out);
@@ -91,6 +92,40 @@ fn text_length(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+/// Most lines a title may take before it is reported as too long.
+pub const TITLE_MAX_LINES: usize = 3;
+
+fn title_length(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
+    if doc.title.value.trim().is_empty() {
+        return;
+    }
+    let page = if doc.doc_type == DocType::Highlights {
+        rules.page.landscape()
+    } else {
+        rules.page.clone()
+    };
+    let lines =
+        crate::ir::title::break_lines(&doc.title.value, crate::ir::title_max_em(rules, &page))
+            .len();
+    if lines > TITLE_MAX_LINES {
+        out.push(
+            Diagnostic::warning(
+                code::TITLE_TOO_LONG,
+                format!(
+                    "标题有 {} 字，要排成 {lines} 行",
+                    doc.title.value.chars().count()
+                ),
+            )
+            .at(&doc.file, doc.title.span.clone())
+            .label("标题")
+            .hint("公文标题宜简短，一般不超过两三行；可把副题或说明移到正文中"),
+        );
+    }
+}
+
+/// Longest table cell that is kept on one page; longer ones may break.
+pub const CELL_MAX_CHARS: usize = 300;
 
 /// Least text a media report must carry: the notice forbids sending a
 /// screenshot as the report itself.

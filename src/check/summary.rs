@@ -72,9 +72,30 @@ pub fn check(doc: &Document, s: &Stats, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Every activity gives a way to reach someone: a phone number.
+/// Every activity gives a way to reach someone: a phone number; and a
+/// table cell stays short enough to keep its row on one page.
 pub fn highlights(doc: &Document, rows: &[HighlightRow], out: &mut Vec<Diagnostic>) {
     for (i, r) in rows.iter().enumerate() {
+        for (t, label) in [
+            (&r.summary, "内容简介"),
+            (&r.name, "活动名称"),
+            (&r.place, "地点"),
+        ] {
+            let n = t.value.chars().count();
+            if n > super::CELL_MAX_CHARS {
+                out.push(
+                    Diagnostic::warning(
+                        code::CELL_TOO_LONG,
+                        format!("第 {} 项活动的{label}有 {n} 字，表格中放不下一页", i + 1),
+                    )
+                    .at(&doc.file, t.span.clone())
+                    .hint(format!(
+                        "一览表只需简要介绍，建议不超过 {} 字",
+                        super::CELL_MAX_CHARS
+                    )),
+                );
+            }
+        }
         let digits = r
             .contact
             .value

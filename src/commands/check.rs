@@ -30,11 +30,12 @@ impl FileReport {
 
 /// Input files under `paths`: files as given, folders searched recursively
 /// for `.toml` (the rules file `baosong.toml` excepted), in a stable order.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+pub fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagnostic> {
     let mut out = Vec::new();
+    let mut problems = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out);
+            walk(p, &mut out, &mut problems);
         } else if p.is_file() {
             out.push(p.clone());
         } else {
@@ -44,12 +45,23 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
             );
         }
     }
-    Ok(out)
+    Ok((out, problems))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<Diagnostic>) {
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            // A folder we cannot read must not pass as "符合要求".
+            problems.push(
+                Diagnostic::error(
+                    code::UNREADABLE,
+                    format!("无法读取文件夹 {}：{}", dir.display(), crate::io_reason(&e)),
+                )
+                .hint("请检查文件夹权限"),
+            );
+            return;
+        }
     };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
@@ -65,9 +77,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(meta) = std::fs::symlink_metadata(&e) else {
             continue;
         };
+        let is_toml = name.to_ascii_lowercase().ends_with(".toml");
         if meta.is_dir() {
-            walk(&e, out);
-        } else if meta.is_file() && name.ends_with(".toml") && name != crate::config::RULES_FILE {
+            walk(&e, out, problems);
+        } else if meta.is_file() && is_toml && !name.eq_ignore_ascii_case(crate::config::RULES_FILE)
+        {
             out.push(e);
         }
     }
@@ -123,13 +137,14 @@ pub fn run(args: &CheckArgs, reporter: &mut Reporter) -> u8 {
             }
         },
     };
-    let files = match collect(&args.paths) {
+    let (files, problems) = match collect(&args.paths) {
         Ok(f) => f,
         Err(d) => {
             reporter.emit(&d);
             return exit::UNUSABLE;
         }
     };
+    reporter.emit_all(&problems);
     if files.is_empty() {
         reporter.emit(&Diagnostic::warning(
             code::UNREADABLE,
@@ -149,7 +164,7 @@ pub fn run(args: &CheckArgs, reporter: &mut Reporter) -> u8 {
     if args.message_format == MessageFormat::Human {
         eprint!("{}", table(&reports));
     }
-    let unusable = reports.iter().any(|r| r.unusable);
+    let unusable = !problems.is_empty() || reports.iter().any(|r| r.unusable);
     if unusable {
         exit::UNUSABLE
     } else if reporter.errors > 0 || (args.deny_warnings && reporter.warnings > 0) {

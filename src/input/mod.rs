@@ -266,22 +266,35 @@ fn check_value(
         None
     };
     let v = match (field.kind, value.get_ref()) {
-        (Kind::Str | Kind::Text, DeValue::String(s)) => Value::Str(Text::new(
-            s.to_string(),
-            span.clone(),
-            content_offset(&file.text, &span, s),
-        )),
+        (Kind::Str | Kind::Text, DeValue::String(s)) => {
+            let t = Text::new(
+                s.to_string(),
+                span.clone(),
+                content_offset(&file.text, &span, s),
+            );
+            refuse_invisible(file, &t, diags);
+            Value::Str(t)
+        }
         (Kind::Int, DeValue::Integer(i)) => {
             let raw = i.as_str().replace('_', "");
-            match i64::from_str_radix(
-                raw.trim_start_matches(['0', 'x', 'o', 'b'])
-                    .trim_start_matches('+'),
-                i.radix(),
-            )
-            .or_else(|_| raw.parse::<i64>())
-            {
+            // Only the radix prefix goes: `0x0b1` is 177, not 1.
+            let digits = match i.radix() {
+                16 => raw.strip_prefix("0x"),
+                8 => raw.strip_prefix("0o"),
+                2 => raw.strip_prefix("0b"),
+                _ => None,
+            }
+            .unwrap_or(&raw);
+            match i64::from_str_radix(digits.trim_start_matches('+'), i.radix()) {
                 Ok(n) => Value::Int(n),
-                Err(_) => return wrong(diags),
+                Err(_) => {
+                    diags.push(
+                        Diagnostic::error(code::BAD_VALUE, format!("数字 {} 超出范围", i.as_str()))
+                            .at(file, span.clone())
+                            .hint("请填写实际的人数或个数"),
+                    );
+                    return None;
+                }
             }
         }
         (Kind::Date, DeValue::Datetime(dt)) => match (dt.date, dt.time) {
@@ -293,14 +306,18 @@ fn check_value(
             let mut out = Vec::new();
             for it in items.iter() {
                 match it.get_ref() {
-                    DeValue::String(s) => out.push(Node {
-                        span: it.span(),
-                        value: Value::Str(Text::new(
+                    DeValue::String(s) => {
+                        let t = Text::new(
                             s.to_string(),
                             it.span(),
                             content_offset(&file.text, &it.span(), s),
-                        )),
-                    }),
+                        );
+                        refuse_invisible(file, &t, diags);
+                        out.push(Node {
+                            span: it.span(),
+                            value: Value::Str(t),
+                        })
+                    }
                     _ => return wrong(diags),
                 }
             }
@@ -330,6 +347,27 @@ fn check_value(
         _ => return wrong(diags),
     };
     Some(Node { span, value: v })
+}
+
+/// Characters XML 1.0 forbids (control characters, U+FFFE/U+FFFF) would
+/// make a .docx that Word refuses to open: refuse them here, where the
+/// user can be shown where they are.
+fn refuse_invisible(file: &Arc<SourceFile>, t: &Text, diags: &mut Vec<Diagnostic>) {
+    if let Some((i, c)) = t.value.char_indices().find(|(_, c)| {
+        (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    }) {
+        diags.push(
+            Diagnostic::error(
+                code::CONTROL_CHAR,
+                format!("文字中有看不见的控制字符 U+{:04X}", c as u32),
+            )
+            .at(file, t.source_range(i..i + c.len_utf8()))
+            .label("这里")
+            .hint(
+                "这类字符常来自从网页或其他软件复制的文字；请删除它（可以把这段文字重新输入一遍）",
+            ),
+        );
+    }
 }
 
 fn describe_de(v: &DeValue) -> &'static str {
@@ -757,6 +795,38 @@ mod tests {
             .unwrap();
         assert!(d.message.contains("photos[1].captoin"), "{}", d.message);
         assert_eq!(d.hint.as_deref(), Some("是否想写 `caption`？"));
+    }
+
+    #[test]
+    fn control_characters_are_refused_where_they_are() {
+        let l = load(&OK.replace("匠心筑梦", "匠心\\u0001筑梦"));
+        let d = only_error(&l);
+        assert_eq!(d.code, code::CONTROL_CHAR);
+        assert!(d.message.contains("U+0001"));
+        // Raw control characters are already a TOML error, with the position.
+        let l = load(&OK.replace("第一段。", "第一\u{b}段。"));
+        let d = only_error(&l);
+        assert_eq!(d.code, code::TOML_SYNTAX);
+        assert_eq!(d.line_col().unwrap().0, 4);
+    }
+
+    #[test]
+    fn hex_integers_keep_their_digits() {
+        let src = "schools = 0x0b1";
+        let t = DeTable::parse(src).unwrap();
+        let f = Field {
+            name: "schools",
+            kind: Kind::Int,
+            required: true,
+            label: "x",
+        };
+        let file = Arc::new(SourceFile {
+            path: "a".into(),
+            text: src.into(),
+        });
+        let mut d = vec![];
+        let n = check_value(&file, t.get_ref().get("schools").unwrap(), &f, "", &mut d).unwrap();
+        assert!(matches!(n.value, Value::Int(177)));
     }
 
     #[test]

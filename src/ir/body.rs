@@ -33,6 +33,15 @@ pub fn paragraphs(body: &str) -> Vec<RawParagraph> {
         }
         let lead = line.len() - line.trim_start_matches(is_blank).len();
         let line_src = start + lead..start + lead + trimmed.len();
+        // A heading on a line of its own ends its paragraph even without a
+        // blank line after it ("一、活动概况" then the text on the next line).
+        if cur_src.is_none() && is_heading_line(trimmed) {
+            out.push(RawParagraph {
+                text: trimmed.to_string(),
+                src: line_src,
+            });
+            continue;
+        }
         match &mut cur_src {
             None => cur_src = Some(line_src),
             Some(r) => {
@@ -54,7 +63,12 @@ pub fn paragraphs(body: &str) -> Vec<RawParagraph> {
 }
 
 fn is_blank(c: char) -> bool {
-    c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}'
+    c.is_whitespace() || c == '\u{3000}' || crate::check::count::is_invisible(c)
+}
+
+/// A short line that is only a heading: a marker and no full stop.
+fn is_heading_line(line: &str) -> bool {
+    heading_marker(line).is_some() && !line.contains('。') && line.chars().count() <= 40
 }
 
 const CN_NUM: &str = "一二三四五六七八九十百零〇";
@@ -63,7 +77,8 @@ const CN_NUM: &str = "一二三四五六七八九十百零〇";
 /// the byte length of the marker.
 pub fn heading_marker(text: &str) -> Option<(u8, usize)> {
     let cn = |c: char| CN_NUM.contains(c);
-    let digit = |c: char| c.is_ascii_digit();
+    // Full-width digits too: "１．" is typed by many input methods.
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let run = |from: usize, pred: &dyn Fn(char) -> bool| -> usize {
         chars[from..].iter().take_while(|(_, c)| pred(*c)).count()
@@ -73,7 +88,8 @@ pub fn heading_marker(text: &str) -> Option<(u8, usize)> {
     if cn(first) {
         // 一、
         let n = run(0, &cn);
-        if chars.get(n).map(|x| x.1) == Some('、') {
+        // "三、四年级学生……" enumerates numbers; it is not a heading.
+        if chars.get(n).map(|x| x.1) == Some('、') && !chars.get(n + 1).is_some_and(|x| cn(x.1)) {
             return Some((1, end_at(n)?));
         }
     } else if first == '（' || first == '(' {
@@ -107,9 +123,10 @@ pub fn heading_marker(text: &str) -> Option<(u8, usize)> {
 /// and first sentence) and the run-in rest. The rest is empty for a heading
 /// on its own line.
 pub fn split_run_in(text: &str) -> (usize, bool) {
-    match text.find('。') {
+    // The first sentence ends at the first full stop (or ！/？).
+    match text.find(['。', '！', '？']) {
         Some(i) => {
-            let end = i + '。'.len_utf8();
+            let end = i + text[i..].chars().next().map_or(1, char::len_utf8);
             // A closing quote after the full stop belongs to the sentence.
             let end = text[end..]
                 .char_indices()
@@ -138,6 +155,18 @@ mod tests {
     }
 
     #[test]
+    fn heading_line_ends_its_paragraph() {
+        let p = paragraphs("一、活动概况\n11月8日至14日，我校开展活动。\n继续。\n");
+        assert_eq!(
+            p.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+            ["一、活动概况", "11月8日至14日，我校开展活动。继续。"]
+        );
+        // A run-in heading is one paragraph with its text.
+        let p = paragraphs("（一）线上展示。学校\n开设网页。\n");
+        assert_eq!(p.len(), 1);
+    }
+
+    #[test]
     fn crlf_is_blank_line() {
         let p = paragraphs("甲。\r\n\r\n乙。\r\n");
         assert_eq!(
@@ -162,6 +191,9 @@ mod tests {
             ("一些学生", None),
             ("（注）说明", None),
             ("1.", None),
+            ("１．精心组织", Some((3, "１．"))),
+            ("（２）志愿服务", Some((4, "（２）"))),
+            ("三、四年级学生参加了活动。", None),
         ];
         for (text, want) in cases {
             let got = heading_marker(text).map(|(l, n)| (l, &text[..n]));
@@ -179,5 +211,7 @@ mod tests {
         let (end, _) = split_run_in(t);
         assert_eq!(&t[..end], "（二）他说“好。”");
         assert_eq!(split_run_in("一、活动概况"), ("一、活动概况".len(), false));
+        let t = "（三）点亮职教！全市同庆";
+        assert_eq!(&t[..split_run_in(t).0], "（三）点亮职教！");
     }
 }

@@ -57,6 +57,9 @@ pub enum Block {
 pub struct Table {
     /// A line above the table (e.g. 媒体报道情况), set like a level-1 heading.
     pub title: Option<String>,
+    /// Rows may break across pages: only when a cell is too long to keep a
+    /// row on one page (otherwise the PDF would cut it off).
+    pub breakable_rows: bool,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
 }
@@ -122,12 +125,7 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
         rules.page.clone()
     };
     let text_w_pt = page.text_width_mm() * PT_PER_MM;
-    let title_max = match rules.text.title_max_line_chars {
-        // Half a character short of the full width: title faces differ
-        // between machines, and a title line must never wrap on its own.
-        0 => (text_w_pt / rules.roles.title.size_pt).floor() - 0.5,
-        n => n as f64,
-    };
+    let title_max = title_max_em(rules, &page);
     let unit_max = (text_w_pt / rules.roles.unit.size_pt).floor();
 
     let mut blocks: Vec<Block> = body::paragraphs(&doc.body.value)
@@ -219,6 +217,16 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
         blocks,
         figures,
     })
+}
+
+/// Widest a title line may be, in em of the title size: half a character
+/// short of the full width, since title faces differ between machines and a
+/// title line must never wrap on its own.
+pub fn title_max_em(rules: &Rules, page: &crate::rules::Page) -> f64 {
+    match rules.text.title_max_line_chars {
+        0 => (page.text_width_mm() * PT_PER_MM / rules.roles.title.size_pt).floor() - 0.5,
+        n => n as f64,
+    }
 }
 
 /// Printed size: the text width, unless that makes the photo taller than

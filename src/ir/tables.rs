@@ -17,6 +17,9 @@ pub fn for_document(doc: &Document) -> Vec<Block> {
         Extra::Summary(s) => summary(s),
         Extra::Highlights(rows) => vec![Block::Table(Table {
             title: None,
+            breakable_rows: rows
+                .iter()
+                .any(|r| r.summary.value.chars().count() > crate::check::CELL_MAX_CHARS),
             columns: highlight_columns(),
             rows: rows
                 .iter()
@@ -94,6 +97,7 @@ fn summary(s: &Stats) -> Vec<Block> {
     ];
     let mut out = vec![Block::Table(Table {
         title: Some("活动周统计数据".into()),
+        breakable_rows: false,
         columns: vec![col("项目", 1.0, false), col("数据", 1.4, false)],
         rows: rows
             .into_iter()
@@ -103,6 +107,7 @@ fn summary(s: &Stats) -> Vec<Block> {
     if !high.is_empty() {
         out.push(Block::Table(Table {
             title: Some("省级及以上媒体报道情况".into()),
+            breakable_rows: false,
             columns: vec![
                 col("序号", 0.5, true),
                 col("媒体", 1.3, false),

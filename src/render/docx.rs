@@ -223,15 +223,20 @@ fn table(rules: &Rules, g: &WordGrid, t: &crate::ir::Table) -> Table {
     .cant_split();
     let mut rows = vec![header];
     for r in &t.rows {
-        rows.push(
-            TableRow::new(
+        rows.push({
+            let row = TableRow::new(
                 r.iter()
                     .zip(t.columns.iter().zip(&widths))
                     .map(|(text, (c, w))| cell(Role::Table, text, *w, c.center))
                     .collect(),
-            )
-            .cant_split(),
-        );
+            );
+            // Kept on one page, unless a cell is too long for that.
+            if t.breakable_rows {
+                row
+            } else {
+                row.cant_split()
+            }
+        });
     }
     let mut table = Table::new(rows);
     // 0.5 pt rules, as in the PDF (docx-rs defaults to 0.25 pt).

@@ -102,9 +102,10 @@ pub fn render(ir: &Ir, rules: &Rules) -> Result<Option<Vec<u8>>, Diagnostic> {
                 } else {
                     &cell_fmt
                 };
-                // Numbers stay numbers so the office can add them up.
-                match text.parse::<f64>() {
-                    Ok(n) if !text.starts_with('0') || text == "0" => ws
+                // The serial number stays a number; everything else is text
+                // (a phone number or "11.10" must not turn into a figure).
+                match text.parse::<u32>() {
+                    Ok(n) if t.columns[c].header == "序号" => ws
                         .write_number_with_format(3 + r as u32, c as u16, n, f)
                         .map_err(err)?,
                     _ => ws
