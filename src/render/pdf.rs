@@ -13,6 +13,8 @@ use crate::rules::{Role, Rules};
 
 /// The built-in template; `--template` replaces it.
 pub const TEMPLATE: &str = include_str!("../../templates/document.typ");
+/// Shared by the document and volume templates, served as `/lib.typ`.
+pub const LIB: &str = include_str!("../../templates/lib.typ");
 
 /// Roles whose text sits on the character grid and takes its tracking.
 fn on_char_grid(role: Role) -> bool {
@@ -121,10 +123,13 @@ pub fn render(
     template: &str,
 ) -> Result<Vec<u8>, Diagnostic> {
     let data = document_data(ir, rules, fonts);
-    let mut files = vec![(
-        "/document.json".to_string(),
-        Bytes::new(data.to_string().into_bytes()),
-    )];
+    let mut files = vec![
+        (
+            "/document.json".to_string(),
+            Bytes::new(data.to_string().into_bytes()),
+        ),
+        ("/lib.typ".to_string(), Bytes::new(LIB.as_bytes())),
+    ];
     for (i, f) in ir.figures.iter().enumerate() {
         files.push((
             media_path(i, f.photo.format.ext()),

@@ -58,10 +58,15 @@ impl World for MemoryWorld {
     }
     fn source(&self, id: FileId) -> FileResult<Source> {
         if id == self.main.id() {
-            Ok(self.main.clone())
-        } else {
-            Err(FileError::NotFound(id.vpath().get_without_slash().into()))
+            return Ok(self.main.clone());
         }
+        // Other Typst files (the shared /lib.typ) are served from `files`.
+        let bytes = self
+            .files
+            .get(&id)
+            .ok_or_else(|| FileError::NotFound(id.vpath().get_without_slash().into()))?;
+        let text = std::str::from_utf8(bytes.as_slice()).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text.to_string()))
     }
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.main.id() {
