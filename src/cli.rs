@@ -43,6 +43,9 @@ pub enum Command {
     /// 按通知要求检查材料，列出所有问题（不生成、不改动任何文件）
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong check [选项] <文件或文件夹>...")]
     Check(CheckArgs),
+    /// 把各校报送的案例汇编成一本（封面、目录、页码），生成 PDF 和 Word
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong compile [选项] <collection.toml>")]
+    Compile(CompileArgs),
     /// 查看每个部分（标题、正文……）找到的字体
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong fonts [选项]")]
     Fonts(FontArgs),
@@ -94,6 +97,30 @@ pub struct BuildArgs {
     /// 有警告也视为失败（退出码 1）
     #[arg(long = "deny-warnings")]
     pub deny_warnings: bool,
+    /// 诊断信息的输出格式：human（给人看，默认）或 json（每条一行，供脚本使用）
+    #[arg(long = "message-format", value_enum, default_value_t = MessageFormat::Human, value_name = "格式", hide_possible_values = true, hide_default_value = true)]
+    pub message_format: MessageFormat,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// 汇编说明文件（标题、编印单位、日期、材料位置等）
+    #[arg(value_name = "collection.toml")]
+    pub collection: PathBuf,
+    /// 输出文件夹（默认为说明文件旁的“汇编”文件夹）
+    #[arg(short = 'o', long = "out", value_name = "文件夹")]
+    pub out: Option<PathBuf>,
+    /// 生成哪种文件：all（两种都生成，默认）、docx（只要 Word）、pdf（只要 PDF）
+    #[arg(long = "format", value_enum, default_value_t = OutputFormat::All, value_name = "格式", hide_possible_values = true, hide_default_value = true)]
+    pub format: OutputFormat,
+    /// 有错误的材料也收入汇编（默认不收入，并列出来）
+    #[arg(long = "include-invalid")]
+    pub include_invalid: bool,
+    /// 缺少规定字体时报错，而不是改用内置近似字体
+    #[arg(long = "strict-fonts")]
+    pub strict_fonts: bool,
     /// 诊断信息的输出格式：human（给人看，默认）或 json（每条一行，供脚本使用）
     #[arg(long = "message-format", value_enum, default_value_t = MessageFormat::Human, value_name = "格式", hide_possible_values = true, hide_default_value = true)]
     pub message_format: MessageFormat,

@@ -21,6 +21,9 @@ fn main() -> ExitCode {
     };
     let status = match &cli.command {
         Command::Build(args) => commands::build::run(args, &mut Reporter::new(args.message_format)),
+        Command::Compile(args) => {
+            commands::compile::run(args, &mut Reporter::new(args.message_format))
+        }
         Command::Check(args) => commands::check::run(args, &mut Reporter::new(args.message_format)),
         Command::Fonts(args) => {
             commands::fonts::run(args, &mut Reporter::new(MessageFormat::Human))

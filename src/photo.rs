@@ -264,3 +264,58 @@ pub fn probe(path: &Path, max_pixels: u64) -> Result<Probe, PhotoError> {
         orientation,
     })
 }
+
+/// A photo made for print at `dpi` for its printed width: decoded, turned
+/// upright, resized and re-encoded as JPEG. Originals are never touched;
+/// results are cached by content hash in `cache_dir`, so a second run
+/// reads them back instead of decoding again.
+pub fn resample(
+    photo: &Photo,
+    width_mm: f64,
+    dpi: u32,
+    cache_dir: Option<&Path>,
+) -> Result<Photo, PhotoError> {
+    use sha2::{Digest, Sha256};
+    let target_w = (width_mm / 25.4 * dpi as f64).round().max(1.0) as u32;
+    let (w, h) = photo.display_px();
+    // Already small enough: keep the original bytes.
+    if w <= target_w && photo.orientation <= 1 {
+        return Ok(photo.clone());
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(&photo.bytes[..]);
+    hasher.update(target_w.to_le_bytes());
+    let key: String = hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let cached = cache_dir.map(|d| d.join(format!("{key}.jpg")));
+    if let Some(p) = &cached {
+        if let Ok(bytes) = std::fs::read(p) {
+            if let Ok(ph) = Photo::from_bytes(bytes.into(), u64::MAX) {
+                return Ok(ph);
+            }
+        }
+    }
+    let (upright, _) = photo.upright_bytes()?;
+    let img = image::load_from_memory(&upright).map_err(|e| PhotoError::Corrupt(e.to_string()))?;
+    let target_h = ((h as f64) * target_w as f64 / w as f64).round().max(1.0) as u32;
+    let img = if w > target_w {
+        img.resize_exact(target_w, target_h, image::imageops::FilterType::Triangle)
+    } else {
+        img
+    };
+    let mut out = Vec::new();
+    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
+    img.to_rgb8()
+        .write_with_encoder(enc)
+        .map_err(|e| PhotoError::Corrupt(e.to_string()))?;
+    if let (Some(p), Some(dir)) = (&cached, cache_dir) {
+        // A cache that cannot be written only costs time next run.
+        let _ = std::fs::create_dir_all(dir);
+        let _ = crate::output::write_atomic(p, &out, &[]);
+    }
+    Photo::from_bytes(out.into(), u64::MAX)
+}

@@ -2,6 +2,7 @@
 //! exact spans, and builds the typed model. Every problem becomes a Chinese
 //! diagnostic pointing at file:line:column.
 
+pub mod collection;
 mod paths;
 pub mod schema;
 

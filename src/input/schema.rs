@@ -138,6 +138,18 @@ pub const TYPES: &[(&str, &str, &[Field])] = &[
     ("highlights", "特色亮点活动一览表", HIGHLIGHTS),
 ];
 
+/// The office's `collection.toml`: what the bound volume is and where the
+/// submissions are.
+pub const COLLECTION: &[Field] = &[
+    f("title", Kind::Str, true, "汇编标题"),
+    f("issuer", Kind::Str, true, "编印单位"),
+    f("date", Kind::Date, true, "日期"),
+    f("sources", Kind::StrList, true, "材料位置"),
+    f("group_by", Kind::Str, false, "分组方式"),
+    f("duplex", Kind::Bool, false, "双面印刷"),
+    f("photo_dpi", Kind::Int, false, "照片分辨率"),
+];
+
 pub const LEVELS: &[&str] = &["中央级", "省级", "市级", "县级"];
 
 pub const CATEGORIES: &[&str] = &["典型活动案例", "典型职教故事", "典型宣传报道案例"];

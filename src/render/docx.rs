@@ -5,9 +5,10 @@
 
 use docx_rs::{
     AlignmentType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE,
-    InstrText, LineSpacing, LineSpacingType, PageMargin, PageOrientationType, Paragraph, Pic, Run,
-    RunFonts, SpecialIndentType, Style, StyleType, Table, TableAlignmentType, TableBorder,
-    TableBorderPosition, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
+    InstrTC, InstrText, LineSpacing, LineSpacingType, PageMargin, PageNumType, PageOrientationType,
+    PageSize, Paragraph, Pic, Run, RunFonts, Section, SpecialIndentType, Style, StyleType, Tab,
+    TabLeaderType, TabValueType, Table, TableAlignmentType, TableBorder, TableBorderPosition,
+    TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 use super::docx_package::{self, PackagePatch};
@@ -292,72 +293,109 @@ fn blank(rules: &Rules) -> Paragraph {
 }
 
 /// Renders the document to .docx bytes.
-pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
-    let g = WordGrid::new(rules, &ir.page);
-    let mut docx = Docx::new()
-        .page_size(g.page_w as u32, g.page_h as u32)
-        .page_margin(
-            PageMargin::new()
-                .top(g.top)
-                .bottom(g.bottom)
-                .left(g.left)
-                .right(g.right)
-                .header(851)
-                .footer(g.footer)
-                .gutter(0),
-        )
-        .default_fonts(fonts_for(rules, Role::Body))
-        .default_size(half_points(rules.roles.body.size_pt))
-        .footer(page_number_footer(rules, true))
-        .even_footer(page_number_footer(rules, false));
-    if ir.landscape {
-        docx = docx.page_orient(PageOrientationType::Landscape);
-    }
+/// A block-level piece of a document body.
+enum Child {
+    P(Paragraph),
+    T(Table),
+}
+
+/// Page geometry of a section.
+fn margins(g: &WordGrid) -> PageMargin {
+    PageMargin::new()
+        .top(g.top)
+        .bottom(g.bottom)
+        .left(g.left)
+        .right(g.right)
+        .header(851)
+        .footer(g.footer)
+        .gutter(0)
+}
+
+fn line_grid(g: &WordGrid) -> DocGrid {
     // A line grid only. A `linesAndChars` grid with a negative charSpace
     // makes LibreOffice put each 16 pt character into two 15.79 pt cells;
     // the explicit −0.25 pt character spacing on grid runs gives 28
     // characters a line in Word, WPS and LibreOffice alike.
-    docx.document = docx.document.doc_grid(
-        DocGrid::new()
-            .grid_type(DocGridType::Lines)
-            .line_pitch(g.line_pitch as usize),
-    );
-    for s in styles(rules, &g) {
+    DocGrid::new()
+        .grid_type(DocGridType::Lines)
+        .line_pitch(g.line_pitch as usize)
+}
+
+/// A document with the page, defaults and styles set, and no content.
+fn base(rules: &Rules, g: &WordGrid, landscape: bool) -> Docx {
+    let mut docx = Docx::new()
+        .page_size(g.page_w as u32, g.page_h as u32)
+        .page_margin(margins(g))
+        .default_fonts(fonts_for(rules, Role::Body))
+        .default_size(half_points(rules.roles.body.size_pt));
+    if landscape {
+        docx = docx.page_orient(PageOrientationType::Landscape);
+    }
+    docx.document = docx.document.doc_grid(line_grid(g));
+    for s in styles(rules, g) {
         docx = docx.add_style(s);
     }
+    docx
+}
 
-    // Title lines in one paragraph, broken where the IR says.
-    let mut title = Paragraph::new()
-        .style(style_id(Role::Title))
-        .snap_to_grid(false);
-    for (i, line) in ir.title_lines.iter().enumerate() {
-        let mut r = run(rules, Role::Title, line);
-        if i + 1 < ir.title_lines.len() {
+fn lines_paragraph(rules: &Rules, role: Role, lines: &[String]) -> Paragraph {
+    let mut p = Paragraph::new().style(style_id(role));
+    if role == Role::Title {
+        p = p.snap_to_grid(false);
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let mut r = run(rules, role, line);
+        if i + 1 < lines.len() {
             r = r.add_break(BreakType::TextWrapping);
         }
-        title = title.add_run(r);
+        p = p.add_run(r);
     }
-    docx = docx.add_paragraph(title).add_paragraph(blank(rules));
-    let mut unit = Paragraph::new().style(style_id(Role::Unit));
-    for (i, line) in ir.unit_lines.iter().enumerate() {
-        let mut r = run(rules, Role::Unit, line);
-        if i + 1 < ir.unit_lines.len() {
-            r = r.add_break(BreakType::TextWrapping);
-        }
-        unit = unit.add_run(r);
+    p
+}
+
+/// Field instruction text is written raw by docx-rs: keep it plain.
+fn field_text(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '"' => '＂',
+            '&' => '＆',
+            '<' => '＜',
+            '>' => '＞',
+            '\\' => '＼',
+            c => c,
+        })
+        .collect()
+}
+
+/// The body of one document. `image_base` keeps picture ids unique across
+/// a volume; `tc` adds contents entries (level, text) to the title.
+fn children(
+    ir: &Ir,
+    rules: &Rules,
+    g: &WordGrid,
+    image_base: usize,
+    tc: &[(usize, String)],
+) -> Result<Vec<Child>, Diagnostic> {
+    let mut out = Vec::new();
+    let mut title = lines_paragraph(rules, Role::Title, &ir.title_lines);
+    for (level, text) in tc {
+        title = title.add_run(Run::new().add_tc(InstrTC::new(field_text(text)).level(*level)));
     }
-    docx = docx.add_paragraph(unit).add_paragraph(blank(rules));
+    out.push(Child::P(title));
+    out.push(Child::P(blank(rules)));
+    out.push(Child::P(lines_paragraph(rules, Role::Unit, &ir.unit_lines)));
+    out.push(Child::P(blank(rules)));
 
     for b in &ir.blocks {
         if let Block::Table(t) = b {
             if let Some(title) = &t.title {
-                docx = docx.add_paragraph(
+                out.push(Child::P(
                     Paragraph::new()
                         .style(style_id(Role::Heading1))
                         .add_run(run(rules, Role::Heading1, title)),
-                );
+                ));
             }
-            docx = docx.add_table(table(rules, &g, t));
+            out.push(Child::T(table(rules, g, t)));
             continue;
         }
         let mut p = Paragraph::new().style(style_id(b.role()));
@@ -367,24 +405,22 @@ pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
         if let Block::Heading { level, .. } = b {
             p = p.outline_lvl(*level as usize - 1);
         }
-        docx = docx.add_paragraph(p);
+        out.push(Child::P(p));
     }
 
-    let mut media = Vec::new();
     for (i, f) in ir.figures.iter().enumerate() {
-        let (bytes, format) = f
+        let (bytes, _) = f
             .photo
             .upright_bytes()
             .map_err(|e| Diagnostic::error(code::PHOTO_CORRUPT, format!("照片无法转正：{e:?}")))?;
         let (wpx, hpx) = f.photo.display_px();
-        let rid = format!("rIdImage{}", i + 1);
+        let rid = format!("rIdImage{}", image_base + i + 1);
         let pic = Pic::new_with_dimensions(bytes.to_vec(), wpx, hpx)
             .id(&rid)
             .size(
                 (f.width_mm * EMU_PER_MM).round() as u32,
                 (f.height_mm * EMU_PER_MM).round() as u32,
             );
-        media.push(format);
         // A picture needs a line as tall as itself: single spacing, off the grid.
         let p = Paragraph::new()
             .style(style_id(Role::Caption))
@@ -398,22 +434,188 @@ pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
             )
             .keep_next(true)
             .add_run(Run::new().add_image(pic));
-        docx = docx.add_paragraph(p);
+        out.push(Child::P(p));
         if let Some(c) = &f.caption {
-            docx = docx.add_paragraph(
+            out.push(Child::P(
                 Paragraph::new()
                     .style(style_id(Role::Caption))
                     .snap_to_grid(false)
                     .add_run(run(rules, Role::Caption, c)),
-            );
+            ));
         }
     }
+    Ok(out)
+}
 
+fn pack(docx: Docx, patch: &PackagePatch) -> Result<Vec<u8>, Diagnostic> {
     let mut raw = Vec::new();
     docx.build()
         .pack(std::io::Cursor::new(&mut raw))
         .map_err(|e| Diagnostic::error(code::INTERNAL, format!("生成 Word 文件失败：{e}")))?;
-    let patch = PackagePatch::for_document(rules);
-    docx_package::apply(&raw, &patch)
+    docx_package::apply(&raw, patch)
         .map_err(|e| Diagnostic::error(code::INTERNAL, format!("整理 Word 文件失败：{e}")))
+}
+
+/// Renders the document to .docx bytes.
+pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
+    let g = WordGrid::new(rules, &ir.page);
+    let mut docx = base(rules, &g, ir.landscape)
+        .footer(page_number_footer(rules, true))
+        .even_footer(page_number_footer(rules, false));
+    for c in children(ir, rules, &g, 0, &[])? {
+        docx = match c {
+            Child::P(p) => docx.add_paragraph(p),
+            Child::T(t) => docx.add_table(t),
+        };
+    }
+    pack(docx, &PackagePatch::for_document(rules))
+}
+
+/// The bound volume: a front section (cover, contents) without page
+/// numbers, then one section per case, numbered from 1 at the first case.
+/// The contents is a real TOC field over TC entries in the case titles;
+/// its cached result already holds the page numbers of our own PDF layout
+/// (`pages`), so it is right before Word or LibreOffice updates it.
+pub fn render_volume(
+    vol: &crate::render::volume::Volume,
+    rules: &Rules,
+    pages: &[usize],
+) -> Result<Vec<u8>, Diagnostic> {
+    let g = WordGrid::new(rules, &rules.page);
+    let mut docx = base(rules, &g, false);
+    let page_size = PageSize::new().size(g.page_w as u32, g.page_h as u32);
+    let section = || {
+        Section::new()
+            .page_size(page_size.clone())
+            .page_margin(margins(&g))
+            .doc_grid(line_grid(&g))
+    };
+
+    // Cover.
+    let mut front = section();
+    for _ in 0..3 {
+        front = front.add_paragraph(blank(rules));
+    }
+    front = front.add_paragraph(lines_paragraph(rules, Role::Title, &vol.title_lines));
+    for _ in 0..8 {
+        front = front.add_paragraph(blank(rules));
+    }
+    front = front
+        .add_paragraph(lines_paragraph(
+            rules,
+            Role::Unit,
+            std::slice::from_ref(&vol.issuer),
+        ))
+        .add_paragraph(lines_paragraph(
+            rules,
+            Role::Unit,
+            std::slice::from_ref(&vol.date),
+        ));
+
+    // Contents.
+    front = front.add_paragraph(
+        lines_paragraph(rules, Role::Title, &["目　录".to_string()]).page_break_before(true),
+    );
+    front = front.add_paragraph(blank(rules));
+    let text_width = (g.page_w - g.left - g.right) as usize;
+    let entry = |text: &str, page: Option<usize>, role: Role| {
+        let mut p = Paragraph::new()
+            .style(style_id(role))
+            .add_tab(
+                Tab::new()
+                    .val(TabValueType::Right)
+                    .leader(TabLeaderType::Dot)
+                    .pos(text_width),
+            )
+            .add_run(run(rules, role, text));
+        if let Some(n) = page {
+            p = p
+                .add_run(Run::new().add_tab())
+                .add_run(run(rules, role, &n.to_string()));
+        }
+        p
+    };
+    front = front.add_paragraph(
+        Paragraph::new().style(style_id(Role::Body)).add_run(
+            Run::new()
+                .add_field_char(FieldCharType::Begin, false)
+                .add_instr_text(InstrText::Unsupported("TOC \\f \\h \\z \\l 1-2".into()))
+                .add_field_char(FieldCharType::Separate, false),
+        ),
+    );
+    let mut k = 0;
+    for grp in &vol.groups {
+        if let Some(name) = &grp.name {
+            front = front.add_paragraph(entry(name, None, Role::Heading1));
+        }
+        for ir in &grp.cases {
+            let n = pages.get(k).copied().unwrap_or(0);
+            front = front.add_paragraph(entry(
+                &format!("{}（{}）", ir.title, ir.unit),
+                Some(n),
+                Role::Body,
+            ));
+            k += 1;
+        }
+    }
+    front = front.add_paragraph(
+        Paragraph::new()
+            .style(style_id(Role::Body))
+            .add_run(Run::new().add_field_char(FieldCharType::End, false)),
+    );
+    docx = docx.add_section(front);
+
+    // Cases: each its own section; the first carries the footers and
+    // restarts numbering at 1, later sections inherit both.
+    let total: usize = vol.groups.iter().map(|g| g.cases.len()).sum();
+    let mut k = 0;
+    let mut image_base = 0;
+    for grp in &vol.groups {
+        for (ci, ir) in grp.cases.iter().enumerate() {
+            let mut tc = Vec::new();
+            if let (0, Some(name)) = (ci, &grp.name) {
+                tc.push((1, name.clone()));
+            }
+            tc.push((
+                if grp.name.is_some() { 2 } else { 1 },
+                format!("{}（{}）", ir.title, ir.unit),
+            ));
+            let kids = children(ir, rules, &g, image_base, &tc)?;
+            image_base += ir.figures.len();
+            let last = k + 1 == total;
+            if last {
+                for c in kids {
+                    docx = match c {
+                        Child::P(p) => docx.add_paragraph(p),
+                        Child::T(t) => docx.add_table(t),
+                    };
+                }
+                if k == 0 {
+                    docx = docx
+                        .footer(page_number_footer(rules, true))
+                        .even_footer(page_number_footer(rules, false))
+                        .page_num_type(PageNumType::new().start(1));
+                }
+            } else {
+                let mut sect = section();
+                for c in kids {
+                    sect = match c {
+                        Child::P(p) => sect.add_paragraph(p),
+                        Child::T(t) => sect.add_table(t),
+                    };
+                }
+                if k == 0 {
+                    sect = sect
+                        .footer(page_number_footer(rules, true))
+                        .even_footer(page_number_footer(rules, false))
+                        .page_num_type(PageNumType::new().start(1));
+                }
+                docx = docx.add_section(sect);
+            }
+            k += 1;
+        }
+    }
+    let mut patch = PackagePatch::for_document(rules);
+    patch.volume = Some(docx_package::VolumePatch { duplex: vol.duplex });
+    pack(docx, &patch)
 }

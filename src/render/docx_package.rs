@@ -25,6 +25,16 @@ pub struct PackagePatch {
     pub east_asia_lang: String,
     /// Font-table entries: (name, alternative English name, CJK?).
     pub fonts: Vec<(String, Option<String>, bool)>,
+    /// Set for a bound volume.
+    pub volume: Option<VolumePatch>,
+}
+
+/// What a bound volume needs besides a document: sections that start on a
+/// new (odd) page, mirrored margins, odd/even footers in every section, and
+/// Word asked to refresh the contents on opening.
+#[derive(Debug, Clone)]
+pub struct VolumePatch {
+    pub duplex: bool,
 }
 
 impl PackagePatch {
@@ -61,6 +71,7 @@ impl PackagePatch {
             first_line_chars,
             east_asia_lang: "zh-CN".into(),
             fonts,
+            volume: None,
         }
     }
 }
@@ -102,7 +113,15 @@ pub fn apply(docx: &[u8], patch: &PackagePatch) -> XmlResult<Vec<u8>> {
             "word/styles.xml" => docx_order::normalize(&patch_styles(&data, patch)?)?,
             "word/fontTable.xml" => patch_font_table(&data, patch)?,
             "word/document.xml" => {
-                docx_order::normalize(&repeat_header_rows(&renumber_doc_pr(&data)?)?)?
+                let mut xml = repeat_header_rows(&renumber_doc_pr(&data)?)?;
+                if let Some(v) = &patch.volume {
+                    xml = section_starts(&xml, v)?;
+                }
+                docx_order::normalize(&xml)?
+            }
+            "word/settings.xml" if patch.volume.is_some() => {
+                let duplex = patch.volume.as_ref().is_some_and(|v| v.duplex);
+                docx_order::normalize(&volume_settings(&data, duplex)?)?
             }
             n if n.starts_with("word/footer") && n.ends_with(".xml") => {
                 docx_order::normalize(&data)?
@@ -253,10 +272,14 @@ fn patch_styles(xml: &[u8], patch: &PackagePatch) -> XmlResult<Vec<u8>> {
             }
             Event::Start(e)
                 if e.name().as_ref() == b"w:pPr"
-                    && stack.last().is_some_and(|s| s == "w:pPrDefault") =>
+                    && stack
+                        .last()
+                        .is_some_and(|s| s == "w:pPrDefault" || s == "w:style") =>
             {
                 // No automatic space between Chinese and Latin text or digits,
-                // as in the PDF (Typst's cjk-latin-spacing is off too).
+                // as in the PDF (Typst's cjk-latin-spacing is off too). In the
+                // defaults and in every style: LibreOffice does not take it
+                // from the defaults alone.
                 let mut evs = vec![Event::Start(e)];
                 for tag in ["w:autoSpaceDE", "w:autoSpaceDN"] {
                     let mut t = BytesStart::new(tag);
@@ -405,6 +428,64 @@ fn repeat_header_rows(xml: &[u8]) -> XmlResult<Vec<u8>> {
     })
 }
 
+/// Every section after the first (the cover and contents) starts a case
+/// on a new page — an odd one when printed on both sides.
+fn section_starts(xml: &[u8], v: &VolumePatch) -> XmlResult<Vec<u8>> {
+    let mut seen = 0;
+    rewrite(xml, |_, ev| {
+        Ok(match ev {
+            Event::Start(e) if e.name().as_ref() == b"w:sectPr" => {
+                seen += 1;
+                let mut out = vec![Event::Start(e)];
+                if seen > 1 {
+                    let mut t = BytesStart::new("w:type");
+                    t.push_attribute(("w:val", if v.duplex { "oddPage" } else { "nextPage" }));
+                    out.push(Event::Empty(t));
+                }
+                out
+            }
+            other => vec![other],
+        })
+    })
+}
+
+fn volume_settings(xml: &[u8], duplex: bool) -> XmlResult<Vec<u8>> {
+    let mut present = BTreeSet::new();
+    rewrite(xml, |stack, ev| {
+        Ok(match ev {
+            Event::Empty(e) if stack.len() == 1 => {
+                present.insert(String::from_utf8_lossy(e.name().as_ref()).into_owned());
+                vec![Event::Empty(e)]
+            }
+            Event::Start(e) if stack.len() == 1 => {
+                present.insert(String::from_utf8_lossy(e.name().as_ref()).into_owned());
+                vec![Event::Start(e)]
+            }
+            Event::End(e) if e.name().as_ref() == b"w:settings" => {
+                let mut evs = Vec::new();
+                let mut add = |tag: &str, val: Option<&str>| {
+                    if !present.contains(tag) {
+                        let mut t = BytesStart::new(tag.to_string());
+                        if let Some(v) = val {
+                            t.push_attribute(("w:val", v));
+                        }
+                        evs.push(Event::Empty(t));
+                    }
+                };
+                add("w:evenAndOddHeaders", None);
+                if duplex {
+                    add("w:mirrorMargins", None);
+                }
+                // Word asks once on opening to refresh the contents field.
+                add("w:updateFields", Some("true"));
+                evs.push(Event::End(e));
+                evs
+            }
+            other => vec![other],
+        })
+    })
+}
+
 fn retarget(xml: &[u8], renamed: &BTreeMap<String, String>) -> XmlResult<Vec<u8>> {
     rewrite(xml, |_, ev| {
         Ok(match ev {
@@ -451,6 +532,7 @@ mod tests {
             first_line_chars: BTreeMap::new(),
             east_asia_lang: "zh-CN".into(),
             fonts: vec![],
+            volume: None,
         };
         p.first_line_chars.insert("Normal".into(), 200);
         let out = String::from_utf8(patch_styles(xml, &p).unwrap()).unwrap();
@@ -468,6 +550,7 @@ mod tests {
             first_line_chars: BTreeMap::new(),
             east_asia_lang: "zh-CN".into(),
             fonts: vec![],
+            volume: None,
         };
         let out = String::from_utf8(patch_styles(xml, &p).unwrap()).unwrap();
         assert_eq!(out.matches(r#"w:styleId="Normal""#).count(), 1, "{out}");
@@ -481,6 +564,7 @@ mod tests {
             first_line_chars: BTreeMap::new(),
             east_asia_lang: "zh-CN".into(),
             fonts: vec![],
+            volume: None,
         };
         let out = String::from_utf8(patch_styles(xml, &p).unwrap()).unwrap();
         assert!(out.contains(r#"<w:sz w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>"#), "{out}");
@@ -496,6 +580,7 @@ mod tests {
                 ("仿宋_GB2312".into(), Some("FangSong_GB2312".into()), true),
                 ("Times New Roman".into(), None, false),
             ],
+            volume: None,
         };
         let out = String::from_utf8(patch_font_table(xml, &p).unwrap()).unwrap();
         assert_eq!(out.matches("Times New Roman").count(), 1);

@@ -4,5 +4,6 @@ pub mod docx;
 mod docx_order;
 mod docx_package;
 pub mod pdf;
+pub mod volume;
 pub mod world;
 pub mod xlsx;

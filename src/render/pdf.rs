@@ -49,8 +49,8 @@ pub fn role_tracking_pt(rules: &Rules, role: Role) -> f64 {
 }
 
 /// The data the template reads as `/document.json`.
-pub fn document_data(ir: &Ir, rules: &Rules, fonts: &FontSet) -> Value {
-    let p = &ir.page;
+/// Faces, sizes and tracking of every role, as the templates read them.
+pub fn roles_data(rules: &Rules, fonts: &FontSet) -> Value {
     let mut roles = serde_json::Map::new();
     for role in Role::ALL {
         let st = rules.style(role);
@@ -74,13 +74,34 @@ pub fn document_data(ir: &Ir, rules: &Rules, fonts: &FontSet) -> Value {
             }),
         );
     }
+    Value::Object(roles)
+}
+
+/// The page grid, as the templates read it.
+pub fn page_data(p: &crate::rules::Page, rules: &Rules) -> Value {
+    json!({
+        "width_mm": p.width_mm,
+        "height_mm": p.height_mm,
+        "top_mm": p.top_mm,
+        "bottom_mm": p.bottom_mm,
+        "left_mm": p.left_mm,
+        "right_mm": p.right_mm,
+        "pitch_pt": p.line_pitch_pt,
+        "indent_pt": indent_pt(rules),
+        "page_number_gap_mm": p.page_number_gap_mm,
+        "page_number_inset_chars": p.page_number_inset_chars,
+    })
+}
+
+/// One document's content; its photos are served as `/media/{prefix}{i}.ext`.
+pub fn content_data(ir: &Ir, prefix: &str) -> Value {
     let figures: Vec<Value> = ir
         .figures
         .iter()
         .enumerate()
         .map(|(i, f)| {
             json!({
-                "src": media_path(i, f.photo.format.ext()),
+                "src": media_path(&format!("{prefix}{i}"), f.photo.format.ext()),
                 "width_mm": f.width_mm,
                 "height_mm": f.height_mm,
                 "caption": f.caption,
@@ -95,23 +116,32 @@ pub fn document_data(ir: &Ir, rules: &Rules, fonts: &FontSet) -> Value {
         "unit_lines": ir.unit_lines,
         "blocks": ir.blocks,
         "figures": figures,
-        "roles": roles,
-        "page": {
-            "width_mm": p.width_mm,
-            "height_mm": p.height_mm,
-            "top_mm": p.top_mm,
-            "bottom_mm": p.bottom_mm,
-            "left_mm": p.left_mm,
-            "right_mm": p.right_mm,
-            "pitch_pt": p.line_pitch_pt,
-            "indent_pt": indent_pt(rules),
-            "page_number_gap_mm": p.page_number_gap_mm,
-            "page_number_inset_chars": p.page_number_inset_chars,
-        },
     })
 }
 
-fn media_path(i: usize, ext: &str) -> String {
+/// The photo files of a document, for the World.
+pub fn media_files(ir: &Ir, prefix: &str) -> Vec<(String, Bytes)> {
+    ir.figures
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            (
+                media_path(&format!("{prefix}{i}"), f.photo.format.ext()),
+                Bytes::new(f.photo.bytes.clone()),
+            )
+        })
+        .collect()
+}
+
+/// The data the document template reads as `/document.json`.
+pub fn document_data(ir: &Ir, rules: &Rules, fonts: &FontSet) -> Value {
+    let mut v = content_data(ir, "");
+    v["roles"] = roles_data(rules, fonts);
+    v["page"] = page_data(&ir.page, rules);
+    v
+}
+
+fn media_path(i: &str, ext: &str) -> String {
     format!("/media/{i}.{ext}")
 }
 
@@ -130,22 +160,30 @@ pub fn render(
         ),
         ("/lib.typ".to_string(), Bytes::new(LIB.as_bytes())),
     ];
-    for (i, f) in ir.figures.iter().enumerate() {
-        files.push((
-            media_path(i, f.photo.format.ext()),
-            Bytes::new(f.photo.bytes.clone()),
-        ));
-    }
+    files.extend(media_files(ir, ""));
+    let (pdf, _) = compile(template, files, fonts, &format!("baosong:{}", ir.title))?;
+    Ok(pdf)
+}
+
+/// Compiles a template with its files and exports the PDF; also returns
+/// the laid-out document so callers can ask where things landed.
+pub fn compile(
+    template: &str,
+    files: Vec<(String, Bytes)>,
+    fonts: &FontSet,
+    ident: &str,
+) -> Result<(Vec<u8>, PagedDocument), Diagnostic> {
     let world = MemoryWorld::new(template, files, fonts.fonts.clone(), fonts.book.clone());
     let warned = typst::compile::<PagedDocument>(&world);
     let document = warned.output.map_err(|errs| template_error(&errs[..]))?;
     let options = typst_pdf::PdfOptions {
         // A stable identifier and no timestamp: same input, same bytes.
-        ident: Smart::Custom(format!("baosong:{}", ir.title)),
+        ident: Smart::Custom(ident.to_string()),
         timestamp: None,
         ..Default::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errs| template_error(&errs))
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errs| template_error(&errs))?;
+    Ok((pdf, document))
 }
 
 fn template_error(errs: &[typst::diag::SourceDiagnostic]) -> Diagnostic {

@@ -1,0 +1,149 @@
+//! The office's `collection.toml`, checked like any input.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::de::DeTable;
+
+use super::{check_table, schema, Value};
+use crate::diag::{code, Diagnostic, SourceFile};
+use crate::model::{Date, Text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Category,
+    Region,
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct Collection {
+    pub file: Arc<SourceFile>,
+    pub dir: PathBuf,
+    pub title: String,
+    pub issuer: String,
+    pub date: Date,
+    pub sources: Vec<Text>,
+    pub group_by: GroupBy,
+    pub duplex: bool,
+    pub photo_dpi: u32,
+}
+
+pub fn load(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic::error(
+                code::UNREADABLE,
+                format!("无法读取 {}：{}", path.display(), crate::io_reason(&e)),
+            );
+            return (None, vec![d]);
+        }
+    };
+    let file = Arc::new(SourceFile {
+        path: path.to_path_buf(),
+        text: text.into(),
+    });
+    let mut diags = Vec::new();
+    let table = match DeTable::parse(&file.text) {
+        Ok(t) => t,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error(
+                    code::TOML_SYNTAX,
+                    format!(
+                        "TOML 格式错误：{}",
+                        e.message().lines().next().unwrap_or("")
+                    ),
+                )
+                .at(&file, span),
+            );
+            return (None, diags);
+        }
+    };
+    let t = check_table(
+        &file,
+        table.get_ref(),
+        0..file.text.len(),
+        schema::COLLECTION,
+        "",
+        &mut diags,
+    );
+    if diags.iter().any(|d| d.is_error()) {
+        return (None, diags);
+    }
+    let text_of = |k: &str| {
+        t.text(k)
+            .map(|x| x.value.trim().to_string())
+            .unwrap_or_default()
+    };
+    let group_by = match t.text("group_by").map(|g| (g.value.trim(), g.span.clone())) {
+        None | Some(("category", _)) => GroupBy::Category,
+        Some(("region", _)) => GroupBy::Region,
+        Some(("none", _)) => GroupBy::None,
+        Some((other, span)) => {
+            diags.push(
+                Diagnostic::error(code::BAD_VALUE, format!("分组方式 \"{other}\" 无法识别"))
+                    .at(&file, span)
+                    .hint("group_by 可以是：category（按类别）、region（按县区）、none（不分组）"),
+            );
+            return (None, diags);
+        }
+    };
+    let date = match t.entries.get("date").map(|n| &n.value) {
+        Some(Value::Date(d)) => Date {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+        },
+        _ => return (None, diags),
+    };
+    let sources = match t.entries.get("sources").map(|n| &n.value) {
+        Some(Value::List(items)) => items
+            .iter()
+            .filter_map(|n| match &n.value {
+                Value::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => vec![],
+    };
+    let photo_dpi = match t.entries.get("photo_dpi") {
+        Some(n) => match n.value {
+            Value::Int(v) if (72..=600).contains(&v) => v as u32,
+            _ => {
+                diags.push(
+                    Diagnostic::error(code::BAD_VALUE, "照片分辨率 photo_dpi 应在 72 到 600 之间")
+                        .at(&file, n.span.clone())
+                        .hint("印刷常用 200 或 300"),
+                );
+                return (None, diags);
+            }
+        },
+        None => 200,
+    };
+    let duplex = matches!(
+        t.entries.get("duplex").map(|n| &n.value),
+        Some(Value::Bool(true))
+    );
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    (
+        Some(Collection {
+            file,
+            dir,
+            title: text_of("title"),
+            issuer: text_of("issuer"),
+            date,
+            sources,
+            group_by,
+            duplex,
+            photo_dpi,
+        }),
+        diags,
+    )
+}
