@@ -46,6 +46,9 @@ pub enum Command {
     /// 把各校报送的案例汇编成一本（封面、目录、页码），生成 PDF 和 Word
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong compile [选项] <collection.toml>")]
     Compile(CompileArgs),
+    /// 汇总各县区、各校总结中的统计数据，生成统计表（Excel、Word、PDF）
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong stats [选项] <文件或文件夹>...")]
+    Stats(StatsArgs),
     /// 查看每个部分（标题、正文……）找到的字体
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong fonts [选项]")]
     Fonts(FontArgs),
@@ -121,6 +124,21 @@ pub struct CompileArgs {
     /// 缺少规定字体时报错，而不是改用内置近似字体
     #[arg(long = "strict-fonts")]
     pub strict_fonts: bool,
+    /// 诊断信息的输出格式：human（给人看，默认）或 json（每条一行，供脚本使用）
+    #[arg(long = "message-format", value_enum, default_value_t = MessageFormat::Human, value_name = "格式", hide_possible_values = true, hide_default_value = true)]
+    pub message_format: MessageFormat,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// 总结文件（.toml）或文件夹（会查找其中所有 type = "summary" 的材料）
+    #[arg(value_name = "文件或文件夹", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// 输出文件夹（默认当前文件夹）
+    #[arg(short = 'o', long = "out", value_name = "文件夹")]
+    pub out: Option<PathBuf>,
     /// 诊断信息的输出格式：human（给人看，默认）或 json（每条一行，供脚本使用）
     #[arg(long = "message-format", value_enum, default_value_t = MessageFormat::Human, value_name = "格式", hide_possible_values = true, hide_default_value = true)]
     pub message_format: MessageFormat,

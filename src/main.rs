@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Compile(args) => {
             commands::compile::run(args, &mut Reporter::new(args.message_format))
         }
+        Command::Stats(args) => commands::stats::run(args, &mut Reporter::new(args.message_format)),
         Command::Check(args) => commands::check::run(args, &mut Reporter::new(args.message_format)),
         Command::Fonts(args) => {
             commands::fonts::run(args, &mut Reporter::new(MessageFormat::Human))

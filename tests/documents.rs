@@ -341,3 +341,82 @@ fn new_templates_for_every_type_build() {
         assert!(o.status.code() != Some(2), "{kind}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn stats_add_up_every_summary_and_recompute_coverage() {
+    let d = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(examples().join("summary/summary.toml")).unwrap();
+    // Three summaries from two counties, one with inconsistent figures.
+    let figures = [
+        ("东湖区", 2300, 2600, 5200),
+        ("西湖区", 1000, 1500, 5300),
+        ("西湖区", 2300, 2600, 100),
+    ];
+    for (i, (county, students, enrolled, participants)) in figures.iter().enumerate() {
+        let t = base
+            .replace("东湖区", county)
+            .replace(
+                "students            = 2300",
+                &format!("students            = {students}"),
+            )
+            .replace(
+                "students_enrolled   = 2600",
+                &format!("students_enrolled   = {enrolled}"),
+            )
+            .replace(
+                "participants        = 5200",
+                &format!("participants        = {participants}"),
+            );
+        let sub = d.path().join(format!("s{i}"));
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(sub.join("summary.toml"), t).unwrap();
+    }
+    // A case story in the same folder is not a summary and is ignored.
+    std::fs::copy(
+        examples().join("plan/plan.toml"),
+        d.path().join("plan.toml"),
+    )
+    .unwrap();
+    let o = run(&["stats", ".", "-o", "out"], d.path());
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "inconsistent figures are flagged: {}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("error[B0603]"));
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(d.path().join("out/活动周统计汇总.xlsx")).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let row = |name: &str| -> Vec<String> {
+        (0..range.height() as u32)
+            .map(|r| {
+                (0..13)
+                    .map(|c| {
+                        range
+                            .get_value((r, c))
+                            .map(|v| v.to_string())
+                            .unwrap_or_default()
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("row {name}"))
+    };
+    let total = row("合计");
+    assert_eq!(total[1], "3");
+    assert_eq!(total[2], (3 * 3).to_string(), "schools");
+    assert_eq!(total[5], (2300 + 1000 + 2300).to_string(), "students");
+    assert_eq!(total[6], (2600 + 1500 + 2600).to_string(), "enrolled");
+    // 5600 / 6700 = 83.58 %, not the average of 88.5, 66.7 and 88.5.
+    assert_eq!(total[7], "83.6%");
+    assert_eq!(total[8], (5200 + 5300 + 100).to_string(), "participants");
+    assert_eq!(total[10], (3 * 2).to_string(), "provincial-or-higher media");
+    let west = row("西湖区");
+    assert_eq!((west[1].as_str(), west[7].as_str()), ("2", "80.5%"));
+    assert_eq!(west[12], "1 份数据有误");
+    let docx = d.path().join("out/活动周统计汇总.docx");
+    assert!(cells(&docx)
+        .iter()
+        .any(|r| r[0] == "合计" && r[7] == "83.6%"));
+}

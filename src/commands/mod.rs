@@ -5,6 +5,7 @@ pub mod check;
 pub mod compile;
 pub mod fonts;
 pub mod new;
+pub mod stats;
 
 /// Exit statuses (SPEC §7).
 pub mod exit {

@@ -4,6 +4,7 @@
 
 pub mod body;
 mod tables;
+pub use tables::percent as tables_percent;
 pub mod title;
 
 use std::ops::Range;
