@@ -49,6 +49,9 @@ pub enum Command {
     /// 汇总各县区、各校总结中的统计数据，生成统计表（Excel、Word、PDF）
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong stats [选项] <文件或文件夹>...")]
     Stats(StatsArgs),
+    /// 各单位报送情况：交了哪些材料、缺哪些、是否逾期、有多少错误
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong status [选项] <文件或文件夹>...")]
+    Status(StatusArgs),
     /// 查看每个部分（标题、正文……）找到的字体
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong fonts [选项]")]
     Fonts(FontArgs),
@@ -144,6 +147,25 @@ pub struct StatsArgs {
     pub message_format: MessageFormat,
     #[command(flatten)]
     pub fonts: FontArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// 各单位报送的材料所在的文件或文件夹
+    #[arg(value_name = "文件或文件夹", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// 应报送单位名单（roster.toml）；不给时列出找到的单位
+    #[arg(long = "roster", value_name = "文件")]
+    pub roster: Option<PathBuf>,
+    /// 按哪一天判断是否逾期（如 2020-11-10；默认今天）
+    #[arg(long = "date", value_name = "日期")]
+    pub date: Option<String>,
+    /// 输出文件夹，写入“报送情况.xlsx”（默认当前文件夹）
+    #[arg(short = 'o', long = "out", value_name = "文件夹")]
+    pub out: Option<PathBuf>,
+    /// 规则文件（默认使用材料旁的 baosong.toml，没有则用内置规则）
+    #[arg(long = "rules", value_name = "文件")]
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,9 @@ fn main() -> ExitCode {
             commands::compile::run(args, &mut Reporter::new(args.message_format))
         }
         Command::Stats(args) => commands::stats::run(args, &mut Reporter::new(args.message_format)),
+        Command::Status(args) => {
+            commands::status::run(args, &mut Reporter::new(MessageFormat::Human))
+        }
         Command::Check(args) => commands::check::run(args, &mut Reporter::new(args.message_format)),
         Command::Fonts(args) => {
             commands::fonts::run(args, &mut Reporter::new(MessageFormat::Human))

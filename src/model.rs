@@ -232,4 +232,6 @@ pub struct Document {
     pub photos: Vec<MediaRef>,
     pub videos: Vec<MediaRef>,
     pub extra: Extra,
+    /// Who sent a media report (its optional `unit`); `unit` holds the outlet.
+    pub submitter: Option<Text>,
 }

@@ -420,3 +420,69 @@ fn stats_add_up_every_summary_and_recompute_coverage() {
         .iter()
         .any(|r| r[0] == "合计" && r[7] == "83.6%"));
 }
+
+#[test]
+fn status_lists_what_each_unit_sent_and_what_is_missing_or_late() {
+    let d = tempfile::tempdir().unwrap();
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap().path();
+            let dest = to.join(e.file_name().unwrap());
+            if e.is_dir() {
+                copy_dir(&e, &dest);
+            } else if !e
+                .extension()
+                .is_some_and(|x| x == "pdf" || x == "docx" || x == "xlsx")
+            {
+                std::fs::copy(&e, &dest).unwrap();
+            }
+        }
+    }
+    for sub in ["case", "media", "summary", "highlights", "plan"] {
+        copy_dir(&examples().join(sub), &d.path().join(sub));
+    }
+    std::fs::write(
+        d.path().join("roster.toml"),
+        "[[units]]\nname = \"南昌市第一中等专业学校\"\nregion = \"东湖区\"\n\n[[units]]\nname = \"南昌市第二中等专业学校\"\n",
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "status",
+            ".",
+            "--roster",
+            "roster.toml",
+            "--date",
+            "2020-11-10",
+            "-o",
+            ".",
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "units are missing documents");
+    let table = String::from_utf8_lossy(&o.stdout).to_string();
+    let line = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}: {table}"))
+            .split_whitespace()
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    let first = line("南昌市第一中等专业学校");
+    // 单位 县区 工作方案 一览表 案例 媒体报道 总结…
+    assert_eq!(&first[1..6], ["东湖区", "逾期未交", "已交", "1", "1"]);
+    assert!(first[6].starts_with("未交（2020年11月18日截止）"));
+    let second = line("南昌市第二中等专业学校");
+    assert_eq!(&second[1..3], ["逾期未交", "逾期未交"]);
+    assert!(table.contains("东湖区教育体育局") && table.contains("不在名单中"));
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(d.path().join("报送情况.xlsx")).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(
+        range.get_value((3, 0)).unwrap().to_string(),
+        "南昌市第一中等专业学校"
+    );
+}

@@ -6,6 +6,7 @@ pub mod compile;
 pub mod fonts;
 pub mod new;
 pub mod stats;
+pub mod status;
 
 /// Exit statuses (SPEC §7).
 pub mod exit {

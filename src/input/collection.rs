@@ -147,3 +147,71 @@ pub fn load(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
         diags,
     )
 }
+
+/// One unit expected to submit.
+#[derive(Debug, Clone)]
+pub struct RosterUnit {
+    pub name: String,
+    pub region: Option<String>,
+}
+
+/// Reads a `roster.toml` (`[[units]] name = "…" region = "…"`).
+pub fn load_roster(path: &Path) -> (Option<Vec<RosterUnit>>, Vec<Diagnostic>) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic::error(
+                code::UNREADABLE,
+                format!("无法读取 {}：{}", path.display(), crate::io_reason(&e)),
+            );
+            return (None, vec![d]);
+        }
+    };
+    let file = Arc::new(SourceFile {
+        path: path.to_path_buf(),
+        text: text.into(),
+    });
+    let mut diags = Vec::new();
+    let table = match DeTable::parse(&file.text) {
+        Ok(t) => t,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error(
+                    code::TOML_SYNTAX,
+                    format!(
+                        "TOML 格式错误：{}",
+                        e.message().lines().next().unwrap_or("")
+                    ),
+                )
+                .at(&file, span),
+            );
+            return (None, diags);
+        }
+    };
+    let t = check_table(
+        &file,
+        table.get_ref(),
+        0..file.text.len(),
+        schema::ROSTER,
+        "",
+        &mut diags,
+    );
+    if diags.iter().any(|d| d.is_error()) {
+        return (None, diags);
+    }
+    let units = t
+        .records("units")
+        .into_iter()
+        .filter_map(|u| {
+            Some(RosterUnit {
+                name: u.text("name")?.value.trim().to_string(),
+                region: u
+                    .text("region")
+                    .map(|r| r.value.trim().to_string())
+                    .filter(|r| !r.is_empty()),
+            })
+        })
+        .collect();
+    (Some(units), diags)
+}

@@ -681,6 +681,11 @@ fn build_document(
         photos,
         videos,
         extra: extra?,
+        submitter: if doc_type == DocType::Media {
+            optional("unit")
+        } else {
+            None
+        },
     })
 }
 

@@ -150,6 +150,14 @@ pub const COLLECTION: &[Field] = &[
     f("photo_dpi", Kind::Int, false, "照片分辨率"),
 ];
 
+pub const ROSTER_UNIT: &[Field] = &[
+    f("name", Kind::Str, true, "单位名称"),
+    f("region", Kind::Str, false, "所属县区"),
+];
+
+/// `roster.toml`: the units expected to submit.
+pub const ROSTER: &[Field] = &[f("units", Kind::Records(ROSTER_UNIT), true, "报送单位名单")];
+
 pub const LEVELS: &[&str] = &["中央级", "省级", "市级", "县级"];
 
 pub const CATEGORIES: &[&str] = &["典型活动案例", "典型职教故事", "典型宣传报道案例"];
