@@ -44,6 +44,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
     Ok(())
 }
 
+/// Writes a rendered output, or reports why it could not be made or
+/// written. Returns whether the file is there.
+pub fn write_reported(
+    path: &Path,
+    made: Result<Vec<u8>, Diagnostic>,
+    inputs: &[PathBuf],
+    reporter: &mut crate::diag::Reporter,
+) -> bool {
+    let result = made.and_then(|bytes| write_atomic(path, &bytes, inputs));
+    match result {
+        Ok(()) => {
+            reporter.note(&format!("已生成 {}", path.display()));
+            true
+        }
+        Err(d) => {
+            reporter.emit(&d);
+            false
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -146,7 +146,13 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, PhotoError> {
 }
 
 fn exif_orientation(bytes: &[u8]) -> u16 {
-    let Ok(exif) = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) else {
+    exif_orientation_from(&mut Cursor::new(bytes))
+}
+
+/// EXIF orientation from a reader positioned at the file's start; reads
+/// only up to the EXIF segment.
+fn exif_orientation_from<R: std::io::BufRead + std::io::Seek>(reader: &mut R) -> u16 {
+    let Ok(exif) = exif::Reader::new().read_from_container(reader) else {
         return 1;
     };
     exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
@@ -236,14 +242,7 @@ pub fn probe(path: &Path, max_pixels: u64) -> Result<Probe, PhotoError> {
     let mut orientation = 1;
     if format == Format::Jpeg {
         reader.seek(SeekFrom::Start(0)).map_err(PhotoError::Io)?;
-        if let Ok(exif) = exif::Reader::new().read_from_container(&mut reader) {
-            orientation = exif
-                .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
-                .and_then(|f| f.value.get_uint(0))
-                .filter(|v| (1..=8).contains(v))
-                .map(|v| v as u16)
-                .unwrap_or(1);
-        }
+        orientation = exif_orientation_from(&mut reader);
         // A complete JPEG ends with the EOI marker (some cameras pad after it).
         let tail_len = bytes.min(4096);
         reader

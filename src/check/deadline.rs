@@ -60,6 +60,17 @@ impl Day {
         Day((secs + 8 * 3600).div_euclid(86400))
     }
 
+    /// The day given with `--date`, or today.
+    pub fn from_arg(arg: Option<&str>) -> Result<Day, crate::diag::Diagnostic> {
+        match arg {
+            None => Ok(Day::today()),
+            Some(s) => Day::parse(s).ok_or_else(|| {
+                crate::diag::Diagnostic::error(code::BAD_VALUE, format!("日期 \"{s}\" 无法识别"))
+                    .hint("请写成 2020-11-10 这样的形式")
+            }),
+        }
+    }
+
     /// "2020年11月6日"
     pub fn chinese(self) -> String {
         let (y, m, d) = self.ymd();

@@ -161,19 +161,14 @@ fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mu
         exit::OK
     };
     let mut emit_output =
-        |ext: &str, made: Result<Vec<u8>, Diagnostic>, reporter: &mut Reporter| match made {
-            Ok(bytes) => {
-                let path = out_dir.join(format!("{stem}.{ext}"));
-                match crate::output::write_atomic(&path, &bytes, &inputs) {
-                    Ok(()) => reporter.note(&format!("已生成 {}", path.display())),
-                    Err(d) => {
-                        reporter.emit(&d);
-                        status = exit::UNUSABLE;
-                    }
-                }
-            }
-            Err(d) => {
-                reporter.emit(&d.in_file(&doc.file));
+        |ext: &str, made: Result<Vec<u8>, Diagnostic>, reporter: &mut Reporter| {
+            let made = made.map_err(|d| d.in_file(&doc.file));
+            if !crate::output::write_reported(
+                &out_dir.join(format!("{stem}.{ext}")),
+                made,
+                &inputs,
+                reporter,
+            ) {
                 status = exit::UNUSABLE;
             }
         };

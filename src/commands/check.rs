@@ -124,18 +124,12 @@ pub fn check_file(path: &Path, rules_file: Option<&Path>, ctx: &Context) -> File
 }
 
 pub fn run(args: &CheckArgs, reporter: &mut Reporter) -> u8 {
-    let today = match &args.date {
-        None => Day::today(),
-        Some(s) => match Day::parse(s) {
-            Some(d) => d,
-            None => {
-                reporter.emit(
-                    &Diagnostic::error(code::BAD_VALUE, format!("日期 \"{s}\" 无法识别"))
-                        .hint("请写成 2020-11-10 这样的形式"),
-                );
-                return exit::UNUSABLE;
-            }
-        },
+    let today = match Day::from_arg(args.date.as_deref()) {
+        Ok(d) => d,
+        Err(d) => {
+            reporter.emit(&d);
+            return exit::UNUSABLE;
+        }
     };
     let (files, problems) = match collect(&args.paths) {
         Ok(f) => f,

@@ -272,27 +272,25 @@ pub fn run(args: &CompileArgs, reporter: &mut Reporter) -> u8 {
             return exit::UNUSABLE;
         }
     };
-    let mut write = |ext: &str, bytes: &[u8], reporter: &mut Reporter| {
-        let path = out_dir.join(format!("{stem}.{ext}"));
-        match crate::output::write_atomic(&path, bytes, &inputs) {
-            Ok(()) => reporter.note(&format!("已生成 {}", path.display())),
-            Err(d) => {
-                reporter.emit(&d);
-                status = exit::UNUSABLE;
-            }
+    let mut write = |ext: &str, made: Result<Vec<u8>, Diagnostic>, reporter: &mut Reporter| {
+        if !crate::output::write_reported(
+            &out_dir.join(format!("{stem}.{ext}")),
+            made,
+            &inputs,
+            reporter,
+        ) {
+            status = exit::UNUSABLE;
         }
     };
     if args.format != OutputFormat::Docx {
-        write("pdf", &pdf, reporter);
+        write("pdf", Ok(pdf), reporter);
     }
     if args.format != OutputFormat::Pdf {
-        match crate::render::docx::render_volume(&volume, &rules, &pages) {
-            Ok(bytes) => write("docx", &bytes, reporter),
-            Err(d) => {
-                reporter.emit(&d);
-                status = exit::UNUSABLE;
-            }
-        }
+        write(
+            "docx",
+            crate::render::docx::render_volume(&volume, &rules, &pages),
+            reporter,
+        );
     }
     reporter.note(&format!(
         "汇编收入 {count} 篇案例{}。",

@@ -10,7 +10,7 @@ use super::exit;
 use crate::check::deadline::{self, Day};
 use crate::check::Context;
 use crate::cli::StatusArgs;
-use crate::diag::{code, Diagnostic, Reporter};
+use crate::diag::Reporter;
 use crate::ir::{Block, Column, Ir, Table};
 use crate::model::DocType;
 use crate::rules::Rules;
@@ -47,18 +47,12 @@ fn state(count: usize, doc: DocType, rules: &Rules, today: Day) -> String {
 }
 
 pub fn run(args: &StatusArgs, reporter: &mut Reporter) -> u8 {
-    let today = match &args.date {
-        None => Day::today(),
-        Some(s) => match Day::parse(s) {
-            Some(d) => d,
-            None => {
-                reporter.emit(
-                    &Diagnostic::error(code::BAD_VALUE, format!("日期 \"{s}\" 无法识别"))
-                        .hint("请写成 2020-11-10 这样的形式"),
-                );
-                return exit::UNUSABLE;
-            }
-        },
+    let today = match Day::from_arg(args.date.as_deref()) {
+        Ok(d) => d,
+        Err(d) => {
+            reporter.emit(&d);
+            return exit::UNUSABLE;
+        }
     };
     let (files, problems) = match super::check::collect(&args.paths) {
         // The roster itself is not a submission.

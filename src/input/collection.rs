@@ -3,9 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use toml::de::DeTable;
-
-use super::{check_table, schema, Value};
+use super::{read_table, schema, Value};
 use crate::diag::{code, Diagnostic, SourceFile};
 use crate::model::{Date, Text};
 
@@ -30,49 +28,10 @@ pub struct Collection {
 }
 
 pub fn load(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            let d = Diagnostic::error(
-                code::UNREADABLE,
-                format!("无法读取 {}：{}", path.display(), crate::io_reason(&e)),
-            );
-            return (None, vec![d]);
-        }
-    };
-    let file = Arc::new(SourceFile {
-        path: path.to_path_buf(),
-        text: text.into(),
-    });
-    let mut diags = Vec::new();
-    let table = match DeTable::parse(&file.text) {
-        Ok(t) => t,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            diags.push(
-                Diagnostic::error(
-                    code::TOML_SYNTAX,
-                    format!(
-                        "TOML 格式错误：{}",
-                        e.message().lines().next().unwrap_or("")
-                    ),
-                )
-                .at(&file, span),
-            );
-            return (None, diags);
-        }
-    };
-    let t = check_table(
-        &file,
-        table.get_ref(),
-        0..file.text.len(),
-        schema::COLLECTION,
-        "",
-        &mut diags,
-    );
-    if diags.iter().any(|d| d.is_error()) {
+    let (read, mut diags) = read_table(path, schema::COLLECTION);
+    let Some((file, t)) = read else {
         return (None, diags);
-    }
+    };
     let text_of = |k: &str| {
         t.text(k)
             .map(|x| x.value.trim().to_string())
@@ -157,49 +116,10 @@ pub struct RosterUnit {
 
 /// Reads a `roster.toml` (`[[units]] name = "…" region = "…"`).
 pub fn load_roster(path: &Path) -> (Option<Vec<RosterUnit>>, Vec<Diagnostic>) {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            let d = Diagnostic::error(
-                code::UNREADABLE,
-                format!("无法读取 {}：{}", path.display(), crate::io_reason(&e)),
-            );
-            return (None, vec![d]);
-        }
-    };
-    let file = Arc::new(SourceFile {
-        path: path.to_path_buf(),
-        text: text.into(),
-    });
-    let mut diags = Vec::new();
-    let table = match DeTable::parse(&file.text) {
-        Ok(t) => t,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            diags.push(
-                Diagnostic::error(
-                    code::TOML_SYNTAX,
-                    format!(
-                        "TOML 格式错误：{}",
-                        e.message().lines().next().unwrap_or("")
-                    ),
-                )
-                .at(&file, span),
-            );
-            return (None, diags);
-        }
-    };
-    let t = check_table(
-        &file,
-        table.get_ref(),
-        0..file.text.len(),
-        schema::ROSTER,
-        "",
-        &mut diags,
-    );
-    if diags.iter().any(|d| d.is_error()) {
+    let (read, diags) = read_table(path, schema::ROSTER);
+    let Some((_, t)) = read else {
         return (None, diags);
-    }
+    };
     let units = t
         .records("units")
         .into_iter()

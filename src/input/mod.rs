@@ -117,15 +117,7 @@ pub fn load_source(file: Arc<SourceFile>) -> Loaded {
     let table = match DeTable::parse(src) {
         Ok(t) => t,
         Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            diags.push(
-                Diagnostic::error(
-                    code::TOML_SYNTAX,
-                    format!("TOML 格式错误：{}", first_line(e.message())),
-                )
-                .at(&file, span)
-                .hint("检查引号是否成对、等号两边是否写全；多段正文请用三个双引号 \"\"\" 括起来"),
-            );
+            diags.push(syntax_error(&file, &e));
             return Loaded {
                 document: None,
                 diagnostics: diags,
@@ -180,6 +172,55 @@ pub fn load_source(file: Arc<SourceFile>) -> Loaded {
         document,
         diagnostics: diags,
     }
+}
+
+/// A TOML syntax error, in Chinese, at its position.
+pub(crate) fn syntax_error(file: &Arc<SourceFile>, e: &toml::de::Error) -> Diagnostic {
+    Diagnostic::error(
+        code::TOML_SYNTAX,
+        format!("TOML 格式错误：{}", first_line(e.message())),
+    )
+    .at(file, e.span().unwrap_or(0..0))
+    .hint("检查引号是否成对、等号两边是否写全；多段正文请用三个双引号 \"\"\" 括起来")
+}
+
+/// The first steps every non-document input shares: read the file, parse
+/// the TOML, check it against `fields`.
+pub(crate) fn read_table(
+    path: &Path,
+    fields: &[Field],
+) -> (Option<(Arc<SourceFile>, Table)>, Vec<Diagnostic>) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic::error(
+                code::UNREADABLE,
+                format!("无法读取 {}：{}", path.display(), crate::io_reason(&e)),
+            );
+            return (None, vec![d]);
+        }
+    };
+    let file = Arc::new(SourceFile {
+        path: path.to_path_buf(),
+        text: text.into(),
+    });
+    let mut diags = Vec::new();
+    let table = match DeTable::parse(&file.text) {
+        Ok(t) => t,
+        Err(e) => return (None, vec![syntax_error(&file, &e)]),
+    };
+    let t = check_table(
+        &file,
+        table.get_ref(),
+        0..file.text.len(),
+        fields,
+        "",
+        &mut diags,
+    );
+    if diags.iter().any(|d| d.is_error()) {
+        return (None, diags);
+    }
+    (Some((file, t)), diags)
 }
 
 fn first_line(s: &str) -> &str {
