@@ -52,6 +52,9 @@ pub enum Command {
     /// 各单位报送情况：交了哪些材料、缺哪些、是否逾期、有多少错误
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong status [选项] <文件或文件夹>...")]
     Status(StatusArgs),
+    /// 把学校交来的 Word 文件（.docx）转换成 TOML 材料和图片文件
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong import [选项] <文件.docx>")]
+    Import(ImportArgs),
     /// 查看每个部分（标题、正文……）找到的字体
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong fonts [选项]")]
     Fonts(FontArgs),
@@ -166,6 +169,19 @@ pub struct StatusArgs {
     /// 规则文件（默认使用材料旁的 baosong.toml，没有则用内置规则）
     #[arg(long = "rules", value_name = "文件")]
     pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// 要转换的 Word 文件
+    #[arg(value_name = "文件.docx")]
+    pub file: PathBuf,
+    /// 输出文件夹（默认为 Word 文件旁、与它同名的文件夹）
+    #[arg(short = 'o', long = "out", value_name = "文件夹")]
+    pub out: Option<PathBuf>,
+    /// 已有同名的 .toml 时覆盖它（默认不覆盖，以免丢失已做的修改）
+    #[arg(long = "force")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

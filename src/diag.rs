@@ -15,7 +15,7 @@ use serde::Serialize;
 /// Stable diagnostic codes. The first two digits group them:
 /// B00 input, B01 text, B02 photos and videos, B03 fonts, B05 deadlines,
 /// B06 summary figures, B07 media reports, B08 highlights, B09 output and
-/// internals.
+/// internals, B10 Word import.
 pub mod code {
     pub const TOML_SYNTAX: &str = "B0001";
     pub const UNKNOWN_KEY: &str = "B0002";
@@ -56,6 +56,9 @@ pub mod code {
     pub const NO_PHONE: &str = "B0801";
     pub const LATE: &str = "B0501";
     pub const DUE_SOON: &str = "B0502";
+    pub const NOT_DOCX: &str = "B1001";
+    pub const IMPORT_FACE: &str = "B1002";
+    pub const LINKED_IMAGE: &str = "B1003";
     pub const TEMPLATE: &str = "B0901";
     pub const WRITE: &str = "B0902";
     pub const INTERNAL: &str = "B0903";

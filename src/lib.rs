@@ -12,6 +12,7 @@ pub mod config;
 pub mod coverage;
 pub mod diag;
 pub mod fonts;
+pub mod import;
 pub mod input;
 pub mod ir;
 pub mod model;

@@ -28,6 +28,9 @@ fn main() -> ExitCode {
         Command::Status(args) => {
             commands::status::run(args, &mut Reporter::new(MessageFormat::Human))
         }
+        Command::Import(args) => {
+            commands::import::run(args, &mut Reporter::new(MessageFormat::Human))
+        }
         Command::Check(args) => commands::check::run(args, &mut Reporter::new(args.message_format)),
         Command::Fonts(args) => {
             commands::fonts::run(args, &mut Reporter::new(MessageFormat::Human))

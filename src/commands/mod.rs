@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod compile;
 pub mod fonts;
+pub mod import;
 pub mod new;
 pub mod stats;
 pub mod status;

@@ -1,0 +1,243 @@
+//! `baosong import`: Word files back into TOML, from our own builds, from
+//! LibreOffice, and from hand-made odd structure.
+
+mod support;
+
+use std::io::Write;
+use std::path::Path;
+
+use support::*;
+
+fn examples() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
+}
+
+/// A .docx holding just `document_xml` (and numbering, if given).
+fn docx(document_xml: &str, numbering: Option<&str>) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut out);
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("[Content_Types].xml", o).unwrap();
+        z.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>").unwrap();
+        z.start_file("word/document.xml", o).unwrap();
+        z.write_all(document_xml.as_bytes()).unwrap();
+        if let Some(n) = numbering {
+            z.start_file("word/numbering.xml", o).unwrap();
+            z.write_all(n.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+
+#[test]
+fn round_trip_of_our_own_case_story() {
+    let d = tempfile::tempdir().unwrap();
+    let o = run(
+        &["build", "case/story.toml", "-o", d.path().to_str().unwrap()],
+        examples(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["import", "story.docx"], d.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let imported = d.path().join("story/story.toml");
+    let a = baosong::input::load_file(&examples().join("case/story.toml"))
+        .document
+        .unwrap();
+    let b = baosong::input::load_file(&imported).document.unwrap();
+    assert_eq!(a.title.value, b.title.value);
+    assert_eq!(a.unit.value, b.unit.value);
+    let paras = |t: &str| {
+        baosong::ir::body::paragraphs(t)
+            .into_iter()
+            .map(|p| p.text)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(paras(&a.body.value), paras(&b.body.value));
+    assert_eq!(a.photos.len(), b.photos.len());
+    for (x, y) in a.photos.iter().zip(&b.photos) {
+        assert_eq!(
+            x.caption.as_ref().map(|c| &c.value),
+            y.caption.as_ref().map(|c| &c.value)
+        );
+        assert!(
+            std::fs::read(&x.resolved).unwrap() == std::fs::read(&y.resolved).unwrap(),
+            "photo bytes kept"
+        );
+    }
+    // Rebuilding the imported file gives the same document.
+    let again = d.path().join("again");
+    let o = run(
+        &[
+            "build",
+            imported.to_str().unwrap(),
+            "-o",
+            again.to_str().unwrap(),
+            "--format",
+            "docx",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        zip_part(&d.path().join("story.docx"), "word/document.xml"),
+        zip_part(&again.join("story.docx"), "word/document.xml")
+    );
+    // A second import does not overwrite the first.
+    let o = run(&["import", "story.docx"], d.path());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn highlights_table_is_recognised() {
+    let d = tempfile::tempdir().unwrap();
+    run(
+        &[
+            "build",
+            "highlights/highlights.toml",
+            "-o",
+            d.path().to_str().unwrap(),
+            "--format",
+            "docx",
+        ],
+        examples(),
+    );
+    let o = run(&["import", "highlights.docx"], d.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = std::fs::read_to_string(d.path().join("highlights/highlights.toml")).unwrap();
+    assert!(t.contains("type = \"highlights\""));
+    assert_eq!(t.matches("[[rows]]").count(), 3);
+    assert!(
+        t.contains("name = \"网上开放日\"") && t.contains("contact = \"李老师 0791-83989457\"")
+    );
+}
+
+#[test]
+fn files_that_are_not_docx_are_named() {
+    let d = tempfile::tempdir().unwrap();
+    for (name, bytes, want) in [
+        ("a.docx", b"%PDF-1.7 ...".to_vec(), "这是 PDF 文件"),
+        (
+            "b.docx",
+            vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1],
+            "旧版 Word 文件（.doc）",
+        ),
+        ("c.docx", b"hello".to_vec(), "不是 Word 文件"),
+    ] {
+        std::fs::write(d.path().join(name), bytes).unwrap();
+        let o = run(&["import", name], d.path());
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("error[B1001]") && stderr(&o).contains(want),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // A zip of something else.
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    z.start_file("x.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    let bytes = z.finish().unwrap().into_inner();
+    std::fs::write(d.path().join("z.docx"), bytes).unwrap();
+    assert!(stderr(&run(&["import", "z.docx"], d.path())).contains("没有 Word 文档"));
+}
+
+#[test]
+fn tracked_changes_fields_text_boxes_and_word_numbering() {
+    let xml = format!(
+        r#"<w:document {NS}><w:body>
+<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:eastAsia="宋体"/><w:sz w:val="36"/></w:rPr><w:t>标题</w:t></w:r></w:p>
+<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>某职业学校</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">　　正文</w:t></w:r><w:ins><w:r><w:t>新增</w:t></w:r></w:ins><w:del><w:r><w:delText>删除</w:delText></w:r></w:del><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:hyperlink r:id="x"><w:r><w:t>链接&amp;文字</w:t></w:r></w:hyperlink><w:r><w:pict><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></w:pict></w:r><w:commentRangeStart w:id="1"/><w:r><w:t>第二行</w:t><w:br/><w:t>续</w:t></w:r></w:p>
+<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>活动概况</w:t></w:r></w:p>
+<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>主要做法</w:t></w:r></w:p>
+<w:p/>
+</w:body></w:document>"#
+    );
+    let numbering = r#"<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num></w:numbering>"#;
+    let c = baosong::import::docx::read(&docx(&xml, Some(numbering))).unwrap();
+    let texts: Vec<&str> = c.paras.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(texts[0], "标题");
+    assert!(c.paras[0].centered);
+    assert_eq!(c.paras[0].size_pt, Some(18.0));
+    assert_eq!(c.paras[0].face.as_deref(), Some("宋体"));
+    assert_eq!(texts[2], "　　正文新增7链接&文字第二行\n续");
+    assert_eq!(texts[3], "一、活动概况");
+    assert_eq!(texts[4], "二、主要做法");
+    let imported = baosong::import::to_toml(&c, &baosong::rules::Rules::default());
+    assert!(
+        imported.toml.contains("title = \"标题\"")
+            && imported.toml.contains("unit = \"某职业学校\""),
+        "{}",
+        imported.toml
+    );
+    assert!(
+        imported
+            .toml
+            .contains("正文新增7链接&文字第二行续\n\n一、活动概况"),
+        "{}",
+        imported.toml
+    );
+    assert!(imported.notes.iter().any(|n| n
+        .message
+        .contains("标题（第 1 段）使用了 宋体 小二，要求方正小标宋简体 二号")));
+}
+
+#[test]
+fn libreoffice_made_docx_imports() {
+    if !have("soffice") {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("photo.jpg"),
+        baosong::testkit::jpeg(300, 200, None),
+    )
+    .unwrap();
+    let html = r#"<html><head><meta charset="utf-8"></head><body>
+<p align="center"><font size="6">匠心筑梦 技能报国</font></p>
+<p align="center">南昌市第三中等专业学校</p>
+<p>　　11月8日至14日，我校开展职业教育活动周，组织师生走进社区开展技能服务。</p>
+<ol><li>线上展示</li><li>技能服务</li></ol>
+<p align="center"><img src="photo.jpg" width="300" height="200"></p>
+<p align="center">学生为居民维修家电</p>
+</body></html>"#;
+    std::fs::write(d.path().join("story.html"), html).unwrap();
+    let conf = fontconfig(d.path());
+    let o = std::process::Command::new("soffice")
+        .env("FONTCONFIG_FILE", &conf)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            d.path().join("profile").display()
+        ))
+        .args([
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+        ])
+        .arg(d.path())
+        .arg(d.path().join("story.html"))
+        .output()
+        .unwrap();
+    assert!(
+        d.path().join("story.docx").is_file(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&["import", "story.docx"], d.path());
+    assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
+    let t = std::fs::read_to_string(d.path().join("story/story.toml")).unwrap();
+    assert!(t.contains("title = \"匠心筑梦 技能报国\""), "{t}");
+    assert!(t.contains("unit = \"南昌市第三中等专业学校\""), "{t}");
+    assert!(t.contains("11月8日至14日，我校开展职业教育活动周"), "{t}");
+    // Word numbering becomes the typed marker it displays.
+    assert!(t.contains("1.线上展示") && t.contains("2.技能服务"), "{t}");
+    // LibreOffice keeps an HTML picture as a link to the file, not inside
+    // the .docx: the import says so instead of losing it silently.
+    assert_eq!(t.matches("[[photos]]").count(), 0, "{t}");
+    assert!(stderr(&o).contains("warning[B1003]"), "{}", stderr(&o));
+}
