@@ -89,6 +89,9 @@ pub struct Diagnostic {
     /// Text written under the underline.
     pub label: Option<String>,
     pub hint: Option<String>,
+    /// Where, in words, when there are no lines to show (a paragraph of a
+    /// .docx: "第 5 段“11月8日至14日……”").
+    pub place: Option<String>,
 }
 
 impl Diagnostic {
@@ -101,6 +104,7 @@ impl Diagnostic {
             span: None,
             label: None,
             hint: None,
+            place: None,
         }
     }
 
@@ -159,6 +163,7 @@ impl Diagnostic {
             "span": self.span.as_ref().map(|s| [s.start, s.end]),
             "label": self.label,
             "hint": self.hint,
+            "place": self.place,
         })
     }
 }
@@ -214,6 +219,9 @@ impl Reporter {
     }
 
     pub fn emit(&mut self, d: &Diagnostic) {
+        // A finding in a converted .docx is shown at its paragraph.
+        let relocated = crate::import::relocate(d);
+        let d = relocated.as_ref().unwrap_or(d);
         match d.severity {
             Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
@@ -253,6 +261,7 @@ pub fn render_human(d: &Diagnostic, w: &mut dyn termcolor::WriteColor) -> std::i
     }
     .with_code(d.code)
     .with_message(&d.message);
+    let mut notes = Vec::new();
     match (&d.file, &d.span) {
         (Some(f), Some(span)) => {
             let id = files.add(display_path(&f.path), f.text.clone());
@@ -263,13 +272,18 @@ pub fn render_human(d: &Diagnostic, w: &mut dyn termcolor::WriteColor) -> std::i
                     .with_message(d.label.clone().unwrap_or_default())]);
         }
         (Some(f), None) => {
-            cs = cs.with_notes(vec![format!("文件：{}", display_path(&f.path))]);
+            let mut note = format!("文件：{}", display_path(&f.path));
+            if let Some(p) = &d.place {
+                note.push_str(&format!("，{p}"));
+            }
+            notes.push(note);
         }
         _ => {}
     }
     if let Some(h) = &d.hint {
-        cs = cs.with_notes(vec![format!("提示：{h}")]);
+        notes.push(format!("提示：{h}"));
     }
+    cs = cs.with_notes(notes);
     let config = term::Config::default();
     term::emit(w, &config, &files, &cs).map_err(std::io::Error::other)
 }

@@ -241,3 +241,87 @@ fn libreoffice_made_docx_imports() {
     assert_eq!(t.matches("[[photos]]").count(), 0, "{t}");
     assert!(stderr(&o).contains("warning[B1003]"), "{}", stderr(&o));
 }
+
+#[test]
+fn docx_inputs_are_checked_at_their_paragraphs_and_compiled_with_toml() {
+    let d = tempfile::tempdir().unwrap();
+    // A short Word submission with a rare character in its third paragraph.
+    let xml = format!(
+        r#"<w:document {NS}><w:body><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>短案例</w:t></w:r></w:p><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>某职业学校</w:t></w:r></w:p><w:p><w:r><w:t>第一段正文。</w:t></w:r></w:p><w:p><w:r><w:t>张喆同学获奖。</w:t></w:r></w:p></w:body></w:document>"#
+    );
+    std::fs::write(d.path().join("短案例.docx"), docx(&xml, None)).unwrap();
+    let o = run(
+        &[
+            "check",
+            "短案例.docx",
+            "--date",
+            "2020-10-01",
+            "--message-format",
+            "json",
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let diags: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let short = diags.iter().find(|x| x["code"] == "B0101").unwrap();
+    assert_eq!(short["file"], "短案例.docx");
+    assert_eq!(short["place"], "第 3 段“正文开头”");
+    let rare = diags.iter().find(|x| x["code"] == "B0104").unwrap();
+    assert_eq!(rare["place"], "第 4 段“张喆同学获奖。”");
+    assert!(
+        d.path().join("短案例.docx").is_file() && std::fs::read_dir(d.path()).unwrap().count() == 1,
+        "check writes nothing"
+    );
+
+    // A volume from a folder mixing TOML and Word submissions.
+    let sub = d.path().join("submissions");
+    std::fs::create_dir_all(&sub).unwrap();
+    let o = run(
+        &[
+            "build",
+            "case/story.toml",
+            "-o",
+            sub.join("word").to_str().unwrap(),
+            "--format",
+            "docx",
+        ],
+        examples(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let toml_dir = sub.join("toml");
+    std::fs::create_dir_all(toml_dir.join("photos")).unwrap();
+    let story = std::fs::read_to_string(examples().join("case/story.toml"))
+        .unwrap()
+        .replace("云端展风采 技能暖社区", "匠心筑梦 技能报国");
+    std::fs::write(toml_dir.join("story.toml"), story).unwrap();
+    for i in 1..=3 {
+        std::fs::copy(
+            examples().join(format!("case/photos/0{i}.jpg")),
+            toml_dir.join(format!("photos/0{i}.jpg")),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        d.path().join("collection.toml"),
+        "title = \"混合汇编\"\nissuer = \"某处\"\ndate = 2020-11-30\nsources = [\"submissions/**/*\"]\n",
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "compile",
+            "collection.toml",
+            "-o",
+            "out",
+            "--format",
+            "docx",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("汇编收入 2 篇案例"), "{}", stderr(&o));
+    let xml = zip_part(&d.path().join("out/混合汇编.docx"), "word/document.xml");
+    assert!(xml.contains("云端展风采") && xml.contains("匠心筑梦"));
+}

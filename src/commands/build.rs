@@ -146,10 +146,20 @@ fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mu
     let want_docx = args.format != OutputFormat::Pdf;
     let out_dir = args.out.clone().unwrap_or_else(|| dir.clone());
     // A media report names itself (媒体单位+报道标题); others take the input's name.
+    // A Word input keeps its name; the re-typeset copy says what it is.
+    let from_word = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
     let base = ir.file_stem.clone().unwrap_or_else(|| {
-        file.file_stem()
+        let stem = file
+            .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".into())
+            .unwrap_or_else(|| "output".into());
+        if from_word {
+            format!("{stem}（规范排版）")
+        } else {
+            stem
+        }
     });
     let stem = session.claim_stem(&out_dir, &base);
     let inputs: Vec<PathBuf> = std::iter::once(file.to_path_buf())

@@ -77,7 +77,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<Diagnostic>) {
         let Ok(meta) = std::fs::symlink_metadata(&e) else {
             continue;
         };
-        let is_toml = name.to_ascii_lowercase().ends_with(".toml");
+        let lower = name.to_ascii_lowercase();
+        // Word files too: they are converted on the fly (`baosong import`).
+        let is_toml =
+            lower.ends_with(".toml") || (lower.ends_with(".docx") && !lower.starts_with("~$"));
         if meta.is_dir() {
             walk(&e, out, problems);
         } else if meta.is_file() && is_toml && !name.eq_ignore_ascii_case(crate::config::RULES_FILE)

@@ -65,7 +65,14 @@ fn matched_files(c: &Collection) -> Result<Vec<PathBuf>, Diagnostic> {
                     .file_name()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default();
-                if set.is_match(rel) && name != crate::config::RULES_FILE && p != c.file.path {
+                let lower = name.to_ascii_lowercase();
+                let input = lower.ends_with(".toml")
+                    || (lower.ends_with(".docx") && !lower.starts_with("~$"));
+                if input
+                    && set.is_match(rel)
+                    && name != crate::config::RULES_FILE
+                    && p != c.file.path
+                {
                     found.push(p);
                 }
             }

@@ -11,6 +11,9 @@ use docx::{DocxContent, Para};
 /// What an import produces.
 pub struct Imported {
     pub toml: String,
+    /// TOML line (1-based) → the .docx paragraph it came from and its
+    /// opening words, so findings can be shown where the school wrote them.
+    pub lines: Vec<(usize, usize, String)>,
     /// (relative path, bytes) of the pictures.
     pub images: Vec<(String, Vec<u8>)>,
     /// What the original used where the notice mandates other faces/sizes.
@@ -146,7 +149,8 @@ pub fn to_toml(content: &DocxContent, rules: &Rules) -> Imported {
             None
         }
     };
-    let mut body = Vec::new();
+    let mut body: Vec<(usize, String)> = Vec::new();
+    let mut image_paras: Vec<usize> = Vec::new();
     let mut images = Vec::new();
     let mut captions: Vec<Option<String>> = Vec::new();
     let mut body_sample: Option<(usize, &Para)> = None;
@@ -159,6 +163,7 @@ pub fn to_toml(content: &DocxContent, rules: &Rules) -> Imported {
                     let name = format!("images/{:02}.{}", images.len() + 1, ext_of(bytes));
                     images.push((name, bytes.clone()));
                     captions.push(None);
+                    image_paras.push(n);
                 }
             }
             // Caption below the picture, or above it.
@@ -169,7 +174,7 @@ pub fn to_toml(content: &DocxContent, rules: &Rules) -> Imported {
                 k += 2;
                 continue;
             }
-            if let (Some(prev), Some(c)) = (body.last(), captions.last_mut()) {
+            if let (Some((_, prev)), Some(c)) = (body.last(), captions.last_mut()) {
                 let prev: &String = prev;
                 if prev.chars().count() <= 60
                     && paras
@@ -188,7 +193,7 @@ pub fn to_toml(content: &DocxContent, rules: &Rules) -> Imported {
             if body_sample.is_none() && t.chars().count() > 40 {
                 body_sample = Some((n, p));
             }
-            body.push(t);
+            body.push((n, t));
         }
         k += 1;
     }
@@ -206,20 +211,44 @@ pub fn to_toml(content: &DocxContent, rules: &Rules) -> Imported {
     let mut toml = String::from(
         "# 由 baosong import 从 Word 文件转换而来，请核对后再排版。\ntype = \"case\"\n",
     );
+    let mut lines = Vec::new();
+    let line_no = |t: &str| t.matches('\n').count() + 1;
+    let opening = |t: &str| {
+        let s: String = t.chars().take(12).collect();
+        if t.chars().count() > 12 {
+            format!("{s}……")
+        } else {
+            s
+        }
+    };
+    if let Some((n, p)) = title {
+        lines.push((line_no(&toml), n, opening(&clean(&p.text))));
+    }
     toml.push_str(&format!(
         "title = {}\n",
         toml_str(&title.map(|(_, p)| clean(&p.text)).unwrap_or_default())
     ));
     match &unit {
-        Some(u) => toml.push_str(&format!("unit = {}\n", toml_str(u))),
+        Some(u) => {
+            lines.push((line_no(&toml), title.map_or(0, |(n, _)| n + 1), opening(u)));
+            toml.push_str(&format!("unit = {}\n", toml_str(u)));
+        }
         None => toml.push_str("# 没有识别出报送单位，请填写：\nunit = \"\"\n"),
     }
-    toml.push_str(&format!(
-        "body = \"\"\"\n{}\n\"\"\"\n",
-        toml_text(&body.join("\n\n"))
-    ));
-    for ((path, _), cap) in images.iter().zip(&captions) {
-        toml.push_str(&format!("\n[[photos]]\npath = {}\n", toml_str(path)));
+    if let Some((n, _)) = body.first() {
+        lines.push((line_no(&toml), *n, "正文开头".to_string()));
+    }
+    toml.push_str("body = \"\"\"\n");
+    for (i, (n, t)) in body.iter().enumerate() {
+        lines.push((line_no(&toml), *n, opening(t)));
+        toml.push_str(&toml_text(t));
+        toml.push_str(if i + 1 < body.len() { "\n\n" } else { "\n" });
+    }
+    toml.push_str("\"\"\"\n");
+    for (k, (((path, _), cap), n)) in images.iter().zip(&captions).zip(&image_paras).enumerate() {
+        toml.push_str("\n[[photos]]\n");
+        lines.push((line_no(&toml), *n, format!("第 {} 张图片", k + 1)));
+        toml.push_str(&format!("path = {}\n", toml_str(path)));
         match cap {
             Some(c) => toml.push_str(&format!("caption = {}\n", toml_str(c))),
             None => toml.push_str("# 没有找到这张图片的文字说明，请补上：\ncaption = \"\"\n"),
@@ -227,6 +256,7 @@ pub fn to_toml(content: &DocxContent, rules: &Rules) -> Imported {
     }
     Imported {
         toml,
+        lines,
         images,
         notes,
     }
@@ -282,7 +312,121 @@ fn highlights(content: &DocxContent, t: &docx::DocxTable) -> Imported {
     }
     Imported {
         toml,
+        lines: vec![],
         images: vec![],
         notes: vec![],
     }
+}
+
+/// Where a converted .docx came from.
+struct Origin {
+    docx: std::path::PathBuf,
+    lines: Vec<(usize, usize, String)>,
+}
+
+type Registry = std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, Origin>>;
+
+fn registry() -> &'static Registry {
+    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    R.get_or_init(Default::default)
+}
+
+/// Converted inputs live in temporary folders kept for the whole run.
+fn scratch() -> &'static std::sync::Mutex<Vec<tempfile::TempDir>> {
+    static S: std::sync::OnceLock<std::sync::Mutex<Vec<tempfile::TempDir>>> =
+        std::sync::OnceLock::new();
+    S.get_or_init(Default::default)
+}
+
+/// A .docx given where a TOML input is expected: converted in a temporary
+/// folder (the original is never touched) and loaded like any input;
+/// findings are shown at the .docx's paragraphs (see `relocate`).
+pub fn load_docx(path: &std::path::Path) -> crate::input::Loaded {
+    use std::sync::Arc;
+    let whole = Arc::new(crate::diag::SourceFile {
+        path: path.to_path_buf(),
+        text: "".into(),
+    });
+    let fail = |d: Diagnostic| crate::input::Loaded {
+        document: None,
+        diagnostics: vec![d.in_file(&whole)],
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(Diagnostic::error(
+                code::UNREADABLE,
+                format!("无法读取：{}", crate::io_reason(&e)),
+            ))
+        }
+    };
+    let content = match docx::read(&bytes) {
+        Ok(c) => c,
+        Err(e) => return fail(Diagnostic::error(code::NOT_DOCX, e.message()).hint(e.hint())),
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let rules = crate::config::load_rules(None, dir).unwrap_or_default();
+    let imported = to_toml(&content, &rules);
+    let Ok(tmp) = tempfile::Builder::new().prefix("baosong-import-").tempdir() else {
+        return fail(Diagnostic::error(code::WRITE, "无法创建临时文件夹"));
+    };
+    for (rel, data) in &imported.images {
+        let p = tmp.path().join(rel);
+        if let Some(parent) = p.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        if std::fs::write(&p, data).is_err() {
+            return fail(Diagnostic::error(code::WRITE, "无法写入临时文件"));
+        }
+    }
+    let toml_path = tmp.path().join("converted.toml");
+    let file = Arc::new(crate::diag::SourceFile {
+        path: toml_path.clone(),
+        text: imported.toml.clone().into(),
+    });
+    registry().lock().unwrap_or_else(|e| e.into_inner()).insert(
+        toml_path,
+        Origin {
+            docx: path.to_path_buf(),
+            lines: imported.lines,
+        },
+    );
+    let mut loaded = crate::input::load_source(file);
+    let mut notes: Vec<Diagnostic> = imported
+        .notes
+        .into_iter()
+        .map(|n| n.in_file(&whole))
+        .collect();
+    notes.append(&mut loaded.diagnostics);
+    loaded.diagnostics = notes;
+    scratch()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(tmp);
+    loaded
+}
+
+/// A finding in a converted .docx, moved to the .docx and its paragraph.
+pub fn relocate(d: &Diagnostic) -> Option<Diagnostic> {
+    let file = d.file.as_ref()?;
+    let reg = registry().lock().unwrap_or_else(|e| e.into_inner());
+    let origin = reg.get(&file.path)?;
+    let line = d
+        .span
+        .as_ref()
+        .map(|s| crate::diag::line_col(&file.text, s.start).0);
+    let place = line
+        .and_then(|l| origin.lines.iter().rev().find(|(tl, _, _)| *tl <= l))
+        .map(|(_, n, open)| format!("第 {n} 段“{open}”"));
+    let mut out = d.clone();
+    out.file = Some(std::sync::Arc::new(crate::diag::SourceFile {
+        path: origin.docx.clone(),
+        text: "".into(),
+    }));
+    out.span = None;
+    out.place = place;
+    Some(out)
 }

@@ -72,6 +72,13 @@ pub struct Loaded {
 
 /// Reads and loads one input file.
 pub fn load_file(path: &Path) -> Loaded {
+    // Word submissions go through the importer, then load like any input.
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
+    {
+        return crate::import::load_docx(path);
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
