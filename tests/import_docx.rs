@@ -325,3 +325,49 @@ fn docx_inputs_are_checked_at_their_paragraphs_and_compiled_with_toml() {
     let xml = zip_part(&d.path().join("out/混合汇编.docx"), "word/document.xml");
     assert!(xml.contains("云端展风采") && xml.contains("匠心筑梦"));
 }
+
+#[test]
+fn pictures_in_tables_and_captions_above_them() {
+    let jpeg = baosong::testkit::jpeg(64, 48, None);
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut out);
+        let o = zip::write::SimpleFileOptions::default();
+        let pic = |id: &str| {
+            format!(
+                r#"<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:blipFill><a:blip r:embed="{id}"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"#
+            )
+        };
+        let doc = format!(
+            r#"<w:document {NS}><w:body><w:p><w:r><w:t>标题</w:t></w:r></w:p><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>某校</w:t></w:r></w:p><w:p><w:r><w:t>正文第一段，写得足够长，不会被当成图片说明，因为它以句号结尾。</w:t></w:r></w:p><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>图一 上方的说明</w:t></w:r></w:p><w:p><w:pPr><w:jc w:val="center"/></w:pPr>{}</w:p><w:tbl><w:tr><w:tc><w:p>{}</w:p><w:p><w:r><w:t>表格中的图片说明</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"#,
+            pic("rId7"),
+            pic("rId8")
+        );
+        z.start_file("word/document.xml", o).unwrap();
+        z.write_all(doc.as_bytes()).unwrap();
+        z.start_file("word/_rels/document.xml.rels", o).unwrap();
+        z.write_all(br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Target="media/a.jpeg" Type="image"/><Relationship Id="rId8" Target="media/b.jpeg" Type="image"/></Relationships>"#).unwrap();
+        for n in ["word/media/a.jpeg", "word/media/b.jpeg"] {
+            z.start_file(n, o).unwrap();
+            z.write_all(&jpeg).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    let c = baosong::import::docx::read(&out.into_inner()).unwrap();
+    let imported = baosong::import::to_toml(&c, &baosong::rules::Rules::default());
+    let t = &imported.toml;
+    assert_eq!(imported.images.len(), 2, "{t}");
+    assert!(
+        t.contains("caption = \"图一 上方的说明\""),
+        "caption above the picture: {t}"
+    );
+    assert!(
+        t.contains("caption = \"表格中的图片说明\""),
+        "picture in a table: {t}"
+    );
+    assert!(
+        !t.contains("图一 上方的说明\n\n"),
+        "the caption left the body: {t}"
+    );
+    assert!(t.contains("body = \"\"\"\n正文第一段"), "{t}");
+}

@@ -116,7 +116,7 @@ pub fn to_toml(content: &DocxContent, rules: &Rules) -> Imported {
         .paras
         .iter()
         .enumerate()
-        .filter(|(_, p)| !p.in_table || !p.images.is_empty())
+        // Table cells too: schools lay photos and captions out in tables.
         .map(|(i, p)| (i + 1, p))
         .collect();
     let mut i = 0;
