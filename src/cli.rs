@@ -103,6 +103,9 @@ pub struct BuildArgs {
     /// 有不符合通知要求的错误时也照样生成文件（退出码仍为 1）
     #[arg(long = "force")]
     pub force: bool,
+    /// 生成归档用的 PDF/A（a-2b）
+    #[arg(long = "pdf-standard", value_enum, value_name = "标准")]
+    pub pdf_standard: Option<PdfStandard>,
     /// 有警告也视为失败（退出码 1）
     #[arg(long = "deny-warnings")]
     pub deny_warnings: bool,
@@ -201,6 +204,13 @@ pub struct CheckArgs {
     /// 诊断信息的输出格式：human（给人看，默认）或 json（每条一行，供脚本使用）
     #[arg(long = "message-format", value_enum, default_value_t = MessageFormat::Human, value_name = "格式", hide_possible_values = true, hide_default_value = true)]
     pub message_format: MessageFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PdfStandard {
+    /// PDF/A-2b，档案保存
+    #[value(name = "a-2b")]
+    A2b,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

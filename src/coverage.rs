@@ -16,7 +16,11 @@ pub fn check(doc: &Document, ir: &Ir, rules: &Rules, fonts: &FontSet) -> Vec<Dia
         |role: Role, text: &str, src: &Text, offset: usize, out: &mut Vec<Diagnostic>| {
             let chosen = fonts.for_role(rules, role);
             for (i, c) in text.char_indices() {
-                if c.is_whitespace() || c.is_control() || fonts.covers(chosen.font, c) {
+                if c.is_whitespace()
+                    || c.is_control()
+                    || crate::check::count::is_invisible(c)
+                    || fonts.covers(chosen.font, c)
+                {
                     continue;
                 }
                 // Latin letters and digits are drawn by the Latin face when there is one.

@@ -35,7 +35,11 @@ pub fn check(doc: &Document) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut scan = |t: &Text, out: &mut Vec<Diagnostic>| {
         for (i, c) in t.value.char_indices() {
-            if c.is_whitespace() || c.is_control() || !seen.insert(c) {
+            if c.is_whitespace()
+                || c.is_control()
+                || crate::check::count::is_invisible(c)
+                || !seen.insert(c)
+            {
                 continue;
             }
             let at = t.source_range(i..i + c.len_utf8());

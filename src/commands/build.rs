@@ -207,7 +207,7 @@ fn build_one(file: &Path, args: &BuildArgs, session: &mut Session, reporter: &mu
             .unwrap_or(render::pdf::TEMPLATE);
         emit_output(
             "pdf",
-            render::pdf::render(&ir, &rules, &fonts, template),
+            render::pdf::render_with(&ir, &rules, &fonts, template, args.pdf_standard.is_some()),
             reporter,
         );
     }

@@ -152,7 +152,19 @@ pub fn render(
     fonts: &FontSet,
     template: &str,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let data = document_data(ir, rules, fonts);
+    render_with(ir, rules, fonts, template, false)
+}
+
+/// As `render`, optionally as PDF/A-2b for archiving.
+pub fn render_with(
+    ir: &Ir,
+    rules: &Rules,
+    fonts: &FontSet,
+    template: &str,
+    pdf_a: bool,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut data = document_data(ir, rules, fonts);
+    data["pdf_a"] = json!(pdf_a);
     let mut files = vec![
         (
             "/document.json".to_string(),
@@ -161,7 +173,13 @@ pub fn render(
         ("/lib.typ".to_string(), Bytes::new(LIB.as_bytes())),
     ];
     files.extend(media_files(ir, ""));
-    let (pdf, _) = compile(template, files, fonts, &format!("baosong:{}", ir.title))?;
+    let (pdf, _) = compile_with(
+        template,
+        files,
+        fonts,
+        &format!("baosong:{}", ir.title),
+        pdf_a,
+    )?;
     Ok(pdf)
 }
 
@@ -173,17 +191,59 @@ pub fn compile(
     fonts: &FontSet,
     ident: &str,
 ) -> Result<(Vec<u8>, PagedDocument), Diagnostic> {
+    compile_with(template, files, fonts, ident, false)
+}
+
+pub fn compile_with(
+    template: &str,
+    files: Vec<(String, Bytes)>,
+    fonts: &FontSet,
+    ident: &str,
+    pdf_a: bool,
+) -> Result<(Vec<u8>, PagedDocument), Diagnostic> {
     let world = MemoryWorld::new(template, files, fonts.fonts.clone(), fonts.book.clone());
     let warned = typst::compile::<PagedDocument>(&world);
     let document = warned.output.map_err(|errs| template_error(&errs[..]))?;
     let options = typst_pdf::PdfOptions {
         // A stable identifier and no timestamp: same input, same bytes.
         ident: Smart::Custom(ident.to_string()),
-        timestamp: None,
+        // PDF/A needs a date: SOURCE_DATE_EPOCH when set, else a fixed one,
+        // so the bytes stay reproducible. Plain PDFs carry none.
+        timestamp: if pdf_a {
+            Some(typst_pdf::Timestamp::new_utc(archive_date()))
+        } else {
+            None
+        },
+        standards: if pdf_a {
+            typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
+                .map_err(|e| Diagnostic::error(code::INTERNAL, format!("PDF/A 设置有误：{e:?}")))?
+        } else {
+            Default::default()
+        },
         ..Default::default()
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errs| template_error(&errs))?;
     Ok((pdf, document))
+}
+
+/// The date written into archival PDFs.
+fn archive_date() -> typst::foundations::Datetime {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or(946_684_800);
+    let day = crate::check::deadline::Day(secs.div_euclid(86_400));
+    let (y, m, d) = day.ymd();
+    let rem = secs.rem_euclid(86_400);
+    typst::foundations::Datetime::from_ymd_hms(
+        y as i32,
+        m as u8,
+        d as u8,
+        (rem / 3600) as u8,
+        (rem / 60 % 60) as u8,
+        (rem % 60) as u8,
+    )
+    .unwrap_or_else(|| typst::foundations::Datetime::from_ymd(2000, 1, 1).expect("valid date"))
 }
 
 fn template_error(errs: &[typst::diag::SourceDiagnostic]) -> Diagnostic {
