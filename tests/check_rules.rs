@@ -351,3 +351,16 @@ fn build_refuses_violations_unless_forced() {
     assert_eq!(o.status.code(), Some(1));
     assert!(d.path().join("case.pdf").exists() && d.path().join("case.docx").exists());
 }
+
+#[test]
+fn fuzz_regression_mp4_claiming_4gb_is_refused_without_allocating_it() {
+    // Found by fuzz/run.sh: a box inside moov claimed 4 GiB, and mp4parse
+    // allocated what it claimed. Only small, size-checked boxes reach it now.
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz/mp4-claims-4gb.mp4");
+    let r = baosong::video::probe(&p, 200 * 1024 * 1024);
+    assert!(
+        matches!(r, Ok(_) | Err(baosong::video::VideoError::Corrupt(_))),
+        "{r:?}"
+    );
+}
