@@ -430,8 +430,16 @@ fn pdf_page_fonts_grid_and_page_numbers() {
     build_ok(dir.path(), "case.toml", &["--format", "pdf"]);
     let pdf = dir.path().join("case.pdf");
     if have("qpdf") {
-        let o = std::process::Command::new("qpdf").arg("--check").arg(&pdf).output().unwrap();
-        assert!(o.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&o.stdout));
+        let o = std::process::Command::new("qpdf")
+            .arg("--check")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "qpdf --check: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
     }
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     assert!(

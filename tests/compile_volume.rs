@@ -54,8 +54,16 @@ fn contents_page_numbers_bookmarks_and_odd_starts() {
     assert!(o.status.success(), "{}", stderr(&o));
     let pdf = d.path().join("out/2020年典型案例汇编.pdf");
     if have("qpdf") {
-        let o = std::process::Command::new("qpdf").arg("--check").arg(&pdf).output().unwrap();
-        assert!(o.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&o.stdout));
+        let o = std::process::Command::new("qpdf")
+            .arg("--check")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "qpdf --check: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
     }
     let words = words(&pdf);
     let page_text = |p: usize| -> String {
