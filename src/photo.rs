@@ -52,12 +52,7 @@ pub enum PhotoError {
 impl Photo {
     /// Size as displayed, after EXIF rotation.
     pub fn display_px(&self) -> (u32, u32) {
-        let (w, h) = self.stored_px;
-        if (5..=8).contains(&self.orientation) {
-            (h, w)
-        } else {
-            (w, h)
-        }
+        oriented(self.stored_px, self.orientation)
     }
 
     pub fn read(path: &Path, max_pixels: u64) -> Result<Photo, PhotoError> {
@@ -212,12 +207,16 @@ pub struct Probe {
 
 impl Probe {
     pub fn display_px(&self) -> (u32, u32) {
-        let (w, h) = self.stored_px;
-        if (5..=8).contains(&self.orientation) {
-            (h, w)
-        } else {
-            (w, h)
-        }
+        oriented(self.stored_px, self.orientation)
+    }
+}
+
+/// Stored pixel size turned by an EXIF orientation (5–8 swap the sides).
+fn oriented((w, h): (u32, u32), orientation: u16) -> (u32, u32) {
+    if (5..=8).contains(&orientation) {
+        (h, w)
+    } else {
+        (w, h)
     }
 }
 

@@ -429,18 +429,7 @@ fn pdf_page_fonts_grid_and_page_numbers() {
     write_case(dir.path(), "case.toml", 12, &[(1200, 800, None)]);
     build_ok(dir.path(), "case.toml", &["--format", "pdf"]);
     let pdf = dir.path().join("case.pdf");
-    if have("qpdf") {
-        let o = std::process::Command::new("qpdf")
-            .arg("--check")
-            .arg(&pdf)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "qpdf --check: {}",
-            String::from_utf8_lossy(&o.stdout)
-        );
-    }
+    assert_valid_pdf(&pdf);
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     assert!(
         info.contains("Page size:       595.276 x 841.89 pts (A4)"),

@@ -53,18 +53,7 @@ fn contents_page_numbers_bookmarks_and_odd_starts() {
     let o = compile(d.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let pdf = d.path().join("out/2020年典型案例汇编.pdf");
-    if have("qpdf") {
-        let o = std::process::Command::new("qpdf")
-            .arg("--check")
-            .arg(&pdf)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "qpdf --check: {}",
-            String::from_utf8_lossy(&o.stdout)
-        );
-    }
+    assert_valid_pdf(&pdf);
     let words = words(&pdf);
     let page_text = |p: usize| -> String {
         words

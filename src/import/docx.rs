@@ -269,24 +269,21 @@ fn read_numbering(xml: &[u8]) -> Numbering {
             Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {
                 b"abstractNum" => abs = attr(&e, b"w:abstractNumId"),
                 b"lvl" => lvl = attr(&e, b"w:ilvl").and_then(|v| v.parse().ok()),
-                b"numFmt" => {
+                // Format and text of one level of an abstract numbering.
+                tag @ (b"numFmt" | b"lvlText") => {
                     if let (Some(a), Some(l)) = (&abs, lvl) {
-                        n.abstract_levels
+                        let level = n
+                            .abstract_levels
                             .entry(a.clone())
                             .or_default()
                             .entry(l)
-                            .or_default()
-                            .0 = attr(&e, b"w:val").unwrap_or_default();
-                    }
-                }
-                b"lvlText" => {
-                    if let (Some(a), Some(l)) = (&abs, lvl) {
-                        n.abstract_levels
-                            .entry(a.clone())
-                            .or_default()
-                            .entry(l)
-                            .or_default()
-                            .1 = attr(&e, b"w:val").unwrap_or_default();
+                            .or_default();
+                        let v = attr(&e, b"w:val").unwrap_or_default();
+                        if tag == b"numFmt" {
+                            level.0 = v;
+                        } else {
+                            level.1 = v;
+                        }
                     }
                 }
                 b"num" => num = attr(&e, b"w:numId"),

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{read_table, schema, Value};
+use super::{read_table, schema, texts, Value};
 use crate::diag::{code, Diagnostic, SourceFile};
 use crate::model::{Date, Text};
 
@@ -58,16 +58,7 @@ pub fn load(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
         },
         _ => return (None, diags),
     };
-    let sources = match t.entries.get("sources").map(|n| &n.value) {
-        Some(Value::List(items)) => items
-            .iter()
-            .filter_map(|n| match &n.value {
-                Value::Str(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect(),
-        _ => vec![],
-    };
+    let sources = texts(&t, "sources");
     let photo_dpi = match t.entries.get("photo_dpi") {
         Some(n) => match n.value {
             Value::Int(v) if (72..=600).contains(&v) => v as u32,

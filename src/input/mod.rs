@@ -492,7 +492,7 @@ fn date(t: &Table, key: &str) -> Option<crate::model::Date> {
     }
 }
 
-fn texts(t: &Table, key: &str) -> Vec<Text> {
+pub(crate) fn texts(t: &Table, key: &str) -> Vec<Text> {
     match t.entries.get(key).map(|n| &n.value) {
         Some(Value::List(items)) => items
             .iter()

@@ -176,6 +176,23 @@ pub fn libreoffice_pdf(docx: &Path, out_dir: &Path) -> PathBuf {
     pdf
 }
 
+/// The PDF passes `qpdf --check` (skipped, or required in CI, like other tools).
+pub fn assert_valid_pdf(pdf: &Path) {
+    if have("qpdf") {
+        let o = Command::new("qpdf")
+            .arg("--check")
+            .arg(pdf)
+            .output()
+            .expect("qpdf runs");
+        assert!(
+            o.status.success(),
+            "qpdf --check {}: {}",
+            pdf.display(),
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
+}
+
 /// Words with their boxes, from `pdftotext -bbox`.
 #[derive(Debug, Clone)]
 pub struct Word {
