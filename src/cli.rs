@@ -61,6 +61,131 @@ pub enum Command {
     /// 新建一份带说明的材料模板
     #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong new <类型> [文件夹]\n  类型：case（案例/故事）、plan（工作方案）、media（媒体报道）、summary（总结）、highlights（一览表）")]
     New(NewArgs),
+    /// 在浏览器中填写材料：表单、实时版面预览和检查结果（加 --office 为报送平台）
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong serve [文件夹] [选项]\n  baosong serve --office 平台文件夹 [选项]")]
+    Serve(ServeArgs),
+    /// 报送平台的管理：建立平台、重发访问码、备份
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令", override_usage = "baosong office init <平台文件夹> --roster roster.toml [--collection collection.toml]\n  baosong office codes <平台文件夹> --reset <单位名>\n  baosong office backup <平台文件夹> <备份.zip>")]
+    Office(OfficeArgs),
+    /// 解释一个诊断代码（如 B0203）：含义、例子和改正方法
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项", override_usage = "baosong explain <代码>\n  baosong explain --list   列出所有代码")]
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 材料所在的文件夹（默认当前文件夹）
+    #[arg(value_name = "文件夹", conflicts_with = "office")]
+    pub folder: Option<PathBuf>,
+    /// 以报送平台方式运行：各单位用访问码登录报送（平台文件夹由 baosong office init 建立）
+    #[arg(long = "office", value_name = "平台文件夹")]
+    pub office: Option<PathBuf>,
+    /// 端口（默认 7878，被占用时依次尝试后面的端口；0 表示任选一个空闲端口）
+    #[arg(long = "port", value_name = "端口")]
+    pub port: Option<u16>,
+    /// 监听地址（默认 127.0.0.1，只有本机能访问；局域网内访问用 0.0.0.0）
+    #[arg(
+        long = "bind",
+        value_name = "地址",
+        default_value = "127.0.0.1",
+        hide_default_value = true
+    )]
+    pub bind: std::net::IpAddr,
+    /// 启动后用默认浏览器打开
+    #[arg(long = "open")]
+    pub open: bool,
+    /// 通过其他名称访问本服务时（如 HTTPS 反向代理的域名），允许的主机名（可多次使用）
+    #[arg(long = "host", value_name = "主机名")]
+    pub hosts: Vec<String>,
+    /// 单张照片的上传上限（MB，默认 50）
+    #[arg(
+        long = "max-photo-mb",
+        value_name = "MB",
+        default_value_t = 50,
+        hide_default_value = true
+    )]
+    pub max_photo_mb: u64,
+    /// Word 文件的上传上限（MB，默认 100）
+    #[arg(
+        long = "max-docx-mb",
+        value_name = "MB",
+        default_value_t = 100,
+        hide_default_value = true
+    )]
+    pub max_docx_mb: u64,
+    /// 视频的上传上限（MB，默认 250）
+    #[arg(
+        long = "max-video-mb",
+        value_name = "MB",
+        default_value_t = 250,
+        hide_default_value = true
+    )]
+    pub max_video_mb: u64,
+    /// 额外的字体文件夹（可多次使用）
+    #[arg(long = "font-path", value_name = "文件夹")]
+    pub font_paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct OfficeArgs {
+    #[command(subcommand)]
+    pub command: OfficeCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficeCommand {
+    /// 建立报送平台的数据文件夹，为每个单位生成访问码
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项")]
+    Init(OfficeInitArgs),
+    /// 为一个单位重新生成访问码（原访问码立即失效）
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项")]
+    Codes(OfficeCodesArgs),
+    /// 备份平台的数据库和全部材料（平台运行时也可以备份）
+    #[command(help_template = SUB_TEMPLATE, next_help_heading = "选项")]
+    Backup(OfficeBackupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OfficeInitArgs {
+    /// 平台文件夹（不存在会新建，必须为空）
+    #[arg(value_name = "平台文件夹")]
+    pub dir: PathBuf,
+    /// 应报送单位名单
+    #[arg(long = "roster", value_name = "roster.toml")]
+    pub roster: PathBuf,
+    /// 汇编说明文件（标题、编印单位、日期）
+    #[arg(long = "collection", value_name = "collection.toml")]
+    pub collection: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct OfficeCodesArgs {
+    /// 平台文件夹
+    #[arg(value_name = "平台文件夹")]
+    pub dir: PathBuf,
+    /// 要重新生成访问码的单位（办公室的访问码写“办公室”）
+    #[arg(long = "reset", value_name = "单位名")]
+    pub reset: String,
+}
+
+#[derive(Debug, Args)]
+pub struct OfficeBackupArgs {
+    /// 平台文件夹
+    #[arg(value_name = "平台文件夹")]
+    pub dir: PathBuf,
+    /// 备份文件（.zip）
+    #[arg(value_name = "备份.zip")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// 诊断代码，如 B0203
+    #[arg(value_name = "代码", required_unless_present = "list")]
+    pub code: Option<String>,
+    /// 列出所有代码和标题
+    #[arg(long = "list")]
+    pub list: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -112,6 +237,9 @@ pub struct BuildArgs {
     /// 诊断信息的输出格式：human（给人看，默认）或 json（每条一行，供脚本使用）
     #[arg(long = "message-format", value_enum, default_value_t = MessageFormat::Human, value_name = "格式", hide_possible_values = true, hide_default_value = true)]
     pub message_format: MessageFormat,
+    /// Word 文件（.docx）中没有写明报送单位时使用的单位名称
+    #[arg(long = "unit", value_name = "单位")]
+    pub unit: Option<String>,
     #[command(flatten)]
     pub fonts: FontArgs,
 }
@@ -185,6 +313,9 @@ pub struct ImportArgs {
     /// 已有同名的 .toml 时覆盖它（默认不覆盖，以免丢失已做的修改）
     #[arg(long = "force")]
     pub force: bool,
+    /// Word 文件（.docx）中没有写明报送单位时使用的单位名称
+    #[arg(long = "unit", value_name = "单位")]
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +335,9 @@ pub struct CheckArgs {
     /// 诊断信息的输出格式：human（给人看，默认）或 json（每条一行，供脚本使用）
     #[arg(long = "message-format", value_enum, default_value_t = MessageFormat::Human, value_name = "格式", hide_possible_values = true, hide_default_value = true)]
     pub message_format: MessageFormat,
+    /// Word 文件（.docx）中没有写明报送单位时使用的单位名称
+    #[arg(long = "unit", value_name = "单位")]
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -235,4 +369,38 @@ pub struct NewArgs {
     /// 放在哪个文件夹（默认当前文件夹；不存在会新建）
     #[arg(value_name = "文件夹")]
     pub dir: Option<PathBuf>,
+}
+
+/// clap speaks English; our users read Chinese.
+pub fn chinese_usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let what = match e.kind() {
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数：{}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidSubcommand => {
+            format!("没有这个命令：{}", ctx(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::UnknownArgument => format!("不认识的选项：{}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidValue => format!(
+            "选项 {} 的取值“{}”不对，可以是：{}",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::ValidValue)
+        ),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "请给出一个命令".into()
+        }
+        ErrorKind::ArgumentConflict => {
+            format!("选项 {} 不能同时使用", ctx(ContextKind::InvalidArg))
+        }
+        _ => format!("命令行参数有误（{}）", e.kind()),
+    };
+    format!("错误：{what}\n提示：运行 baosong --help 查看用法")
 }

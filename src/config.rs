@@ -22,21 +22,18 @@ pub fn load_rules(explicit: Option<&Path>, dir: &Path) -> Result<Rules, Diagnost
         }
     };
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::error(
+        Diagnostic::new(
             code::BAD_RULES,
             format!(
                 "无法读取规则文件 {}：{}",
                 path.display(),
-                crate::io_reason(&e)
+                crate::files::io_reason(&e)
             ),
         )
     })?;
-    let file = Arc::new(SourceFile {
-        path: path.clone(),
-        text: text.clone().into(),
-    });
+    let file = Arc::new(SourceFile::new(path.clone(), text.clone()));
     let rules = Rules::with_overrides(&text).map_err(|e| {
-        let d = Diagnostic::error(code::BAD_RULES, format!("规则文件有误：{}", e.message().trim()))
+        let d = Diagnostic::new(code::BAD_RULES, format!("规则文件有误：{}", e.message().trim()))
             .hint("规则文件只需写要改的项，其余沿用内置规则；字段名见 src/rules.rs 与 README 的“规则表”一节");
         // Errors found after merging carry no position: point at the key named.
         let span = e.span().or_else(|| {
@@ -50,7 +47,7 @@ pub fn load_rules(explicit: Option<&Path>, dir: &Path) -> Result<Rules, Diagnost
         }
     })?;
     rules.validate().map_err(|m| {
-        Diagnostic::error(code::BAD_RULES, format!("规则文件有误：{m}")).in_file(&file)
+        Diagnostic::new(code::BAD_RULES, format!("规则文件有误：{m}")).in_file(&file)
     })?;
     Ok(rules)
 }

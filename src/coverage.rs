@@ -18,7 +18,7 @@ pub fn check(doc: &Document, ir: &Ir, rules: &Rules, fonts: &FontSet) -> Vec<Dia
             for (i, c) in text.char_indices() {
                 if c.is_whitespace()
                     || c.is_control()
-                    || crate::check::count::is_invisible(c)
+                    || crate::text::is_invisible(c)
                     || fonts.covers(chosen.font, c)
                 {
                     continue;
@@ -37,7 +37,7 @@ pub fn check(doc: &Document, ir: &Ir, rules: &Rules, fonts: &FontSet) -> Vec<Dia
                 }
                 let at = src.source_range(offset + i..offset + i + c.len_utf8());
                 let d = if fonts.covers(fonts.fallback, c) {
-                    Diagnostic::warning(
+                    Diagnostic::new(
                         code::GLYPH_FALLBACK,
                         format!(
                             "字符“{c}”（U+{:04X}）在{}所用字体 {} 中没有字形，PDF 中改用 {} 显示",
@@ -50,7 +50,7 @@ pub fn check(doc: &Document, ir: &Ir, rules: &Rules, fonts: &FontSet) -> Vec<Dia
                     .label("这个字")
                     .hint("生僻字在规定字体中常常缺字；请确认打印效果，必要时请报送单位核对用字")
                 } else {
-                    Diagnostic::warning(
+                    Diagnostic::new(
                         code::GLYPH_MISSING,
                         format!(
                             "字符“{c}”（U+{:04X}）在所有可用字体中都没有字形，PDF 中可能显示为方框",

@@ -3,13 +3,13 @@
 //! a `fonts/` folder beside the input, and the system; otherwise use the
 //! bundled look-alike. The PDF renderer gets exactly the faces chosen here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
 
-use crate::diag::{code, Diagnostic};
+use crate::diag::{code, Diagnostic, Severity};
 use crate::rules::{Role, Rules};
 
 /// The look-alikes shipped in `fonts/` and embedded in the binary, so a
@@ -243,10 +243,11 @@ impl FontSet {
         );
         let hint = "Word 文件中仍写明规定字体，在装有这些字体的电脑上打开即为规定效果；\
                     如需 PDF 也用规定字体，请安装后重试，或用 --font-path 指定字体所在文件夹（`baosong fonts` 可查看查找结果）";
+        let d = Diagnostic::new(code::FONT_LOOKALIKE, msg).hint(hint);
         Some(if strict {
-            Diagnostic::error(code::FONT_LOOKALIKE, msg).hint(hint)
+            d.severity(Severity::Error)
         } else {
-            Diagnostic::warning(code::FONT_LOOKALIKE, msg).hint(hint)
+            d
         })
     }
 
@@ -263,12 +264,48 @@ fn source_path(s: &fontdb::Source) -> PathBuf {
     }
 }
 
-/// Default font search folders for an input file: `--font-path` and a
-/// `fonts/` folder beside the input.
-pub fn search_for(input_dir: &Path, font_paths: &[PathBuf], system: bool) -> FontSearch {
+/// Where to look for an input in `input_dir`: `--font-path` folders, a
+/// `fonts/` folder beside the input, and the system's fonts unless
+/// `BAOSONG_NO_SYSTEM_FONTS` is set (tests pin the fonts so results do not
+/// depend on the machine).
+pub fn search_for(input_dir: &Path, font_paths: &[PathBuf]) -> FontSearch {
     let mut dirs = font_paths.to_vec();
     dirs.push(input_dir.join("fonts"));
-    FontSearch { dirs, system }
+    FontSearch {
+        dirs,
+        system: std::env::var_os("BAOSONG_NO_SYSTEM_FONTS").is_none(),
+    }
+}
+
+/// Font sets by folder and faces, loaded once per run and shared between
+/// threads: loading scans every installed font.
+#[derive(Default)]
+pub struct FontCache {
+    font_paths: Vec<PathBuf>,
+    sets: std::sync::Mutex<HashMap<(PathBuf, String), std::sync::Arc<FontSet>>>,
+}
+
+impl FontCache {
+    pub fn new(font_paths: &[PathBuf]) -> FontCache {
+        FontCache {
+            font_paths: font_paths.to_vec(),
+            sets: Default::default(),
+        }
+    }
+
+    /// The fonts for an input in `dir` under `rules`.
+    pub fn get(&self, dir: &Path, rules: &Rules) -> std::sync::Arc<FontSet> {
+        let key = (
+            dir.to_path_buf(),
+            serde_json::to_string(&rules.faces).unwrap_or_default(),
+        );
+        let mut sets = self.sets.lock().unwrap_or_else(|e| e.into_inner());
+        sets.entry(key)
+            .or_insert_with(|| {
+                std::sync::Arc::new(FontSet::load(rules, &search_for(dir, &self.font_paths)))
+            })
+            .clone()
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::diag::{code, Diagnostic};
 
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), Diagnostic> {
     let err = |what: String| {
-        Diagnostic::error(code::WRITE, format!("无法写入 {}：{what}", path.display()))
+        Diagnostic::new(code::WRITE, format!("无法写入 {}：{what}", path.display()))
             .hint("请检查输出文件夹是否存在、是否有写入权限，以及文件是否正被 Word 或 WPS 打开")
     };
     // Never overwrite an input, however the output name was made.
@@ -21,26 +21,44 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
             return Err(err("输出文件与输入文件相同，已拒绝覆盖".into()));
         }
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| err(crate::io_reason(&e)))?;
+    let dir = crate::files::dir_of(path);
+    std::fs::create_dir_all(&dir).map_err(|e| err(crate::files::io_reason(&e)))?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".baosong-").suffix(".tmp");
     // tempfile creates 0600 files; outputs are ordinary documents.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let mut tmp = builder
-        .tempfile_in(dir)
-        .map_err(|e| err(crate::io_reason(&e)))?;
+        .tempfile_in(&dir)
+        .map_err(|e| err(crate::files::io_reason(&e)))?;
     tmp.write_all(bytes)
-        .map_err(|e| err(crate::io_reason(&e)))?;
+        .map_err(|e| err(crate::files::io_reason(&e)))?;
     tmp.as_file()
         .sync_all()
-        .map_err(|e| err(crate::io_reason(&e)))?;
+        .map_err(|e| err(crate::files::io_reason(&e)))?;
+    test_hook_before_rename().map_err(err)?;
     tmp.persist(path)
-        .map_err(|e| err(crate::io_reason(&e.error)))?;
+        .map_err(|e| err(crate::files::io_reason(&e.error)))?;
+    Ok(())
+}
+
+/// Lets the atomicity test stop a run between writing the temporary file
+/// and renaming it: `BAOSONG_TEST_HOOK=fail-before-rename` fails there (as a
+/// full disk would), `pause-before-rename:MS` waits there so the test can
+/// kill the process while an output is being written.
+fn test_hook_before_rename() -> Result<(), String> {
+    let Ok(hook) = std::env::var("BAOSONG_TEST_HOOK") else {
+        return Ok(());
+    };
+    if hook == "fail-before-rename" {
+        return Err("测试钩子：重命名前失败".into());
+    }
+    if let Some(ms) = hook
+        .strip_prefix("pause-before-rename:")
+        .and_then(|m| m.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
     Ok(())
 }
 

@@ -109,16 +109,16 @@ fn filtered(data: &[u8], keep: &[&[u8; 4]], containers: &[&[u8; 4]]) -> Result<V
 
 /// `ftyp` and a `moov` holding only mvhd, tkhd, mdhd and hdlr.
 fn essential_boxes(path: &Path) -> Result<Vec<u8>, String> {
-    let mut f = std::fs::File::open(path).map_err(|e| crate::io_reason(&e))?;
-    let len = f.metadata().map_err(|e| crate::io_reason(&e))?.len();
+    let mut f = std::fs::File::open(path).map_err(|e| crate::files::io_reason(&e))?;
+    let len = f.metadata().map_err(|e| crate::files::io_reason(&e))?.len();
     let mut pos = 0u64;
     let mut ftyp = None;
     let mut moov = None;
     while pos + 8 <= len && (ftyp.is_none() || moov.is_none()) {
         f.seek(SeekFrom::Start(pos))
-            .map_err(|e| crate::io_reason(&e))?;
+            .map_err(|e| crate::files::io_reason(&e))?;
         let mut h = [0u8; 16];
-        let n = f.read(&mut h).map_err(|e| crate::io_reason(&e))?;
+        let n = f.read(&mut h).map_err(|e| crate::files::io_reason(&e))?;
         if n < 8 {
             break;
         }
@@ -140,8 +140,9 @@ fn essential_boxes(path: &Path) -> Result<Vec<u8>, String> {
             }
             let mut buf = vec![0u8; size as usize];
             f.seek(SeekFrom::Start(pos))
-                .map_err(|e| crate::io_reason(&e))?;
-            f.read_exact(&mut buf).map_err(|e| crate::io_reason(&e))?;
+                .map_err(|e| crate::files::io_reason(&e))?;
+            f.read_exact(&mut buf)
+                .map_err(|e| crate::files::io_reason(&e))?;
             if kind == b"ftyp" {
                 ftyp = Some(buf);
             } else {

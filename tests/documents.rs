@@ -5,7 +5,6 @@ mod support;
 
 use std::path::Path;
 
-use calamine::Reader;
 use support::*;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -194,22 +193,15 @@ fn highlights_table_is_landscape_with_repeated_header_and_a_spreadsheet() {
     assert_eq!(rows[3][7], "李老师 0791-83989457");
 
     // The spreadsheet has the same cells.
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook(out.path().join("highlights.xlsx")).unwrap();
-    let range = wb.worksheet_range_at(0).unwrap().unwrap();
-    let get = |r: u32, c: u32| {
-        range
-            .get_value((r, c))
-            .map(|v| v.to_string())
-            .unwrap_or_default()
-    };
+    let range = xlsx_sheet(&out.path().join("highlights.xlsx"));
+    let get = |r: usize, c: usize| range.get(r, c);
     assert_eq!(get(0, 0), "特色亮点活动一览表");
     for (c, h) in rows[0].iter().enumerate() {
-        assert_eq!(&get(2, c as u32), h);
+        assert_eq!(&get(2, c), h);
     }
     for r in 1..rows.len() {
         for c in 0..8 {
-            assert_eq!(get(2 + r as u32, c as u32), rows[r][c], "row {r} col {c}");
+            assert_eq!(get(2 + r, c), rows[r][c], "row {r} col {c}");
         }
     }
     // Same bytes on a second build.
@@ -385,21 +377,10 @@ fn stats_add_up_every_summary_and_recompute_coverage() {
         stderr(&o)
     );
     assert!(stderr(&o).contains("error[B0603]"));
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook(d.path().join("out/活动周统计汇总.xlsx")).unwrap();
-    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let range = xlsx_sheet(&d.path().join("out/活动周统计汇总.xlsx"));
     let row = |name: &str| -> Vec<String> {
-        (0..range.height() as u32)
-            .map(|r| {
-                (0..13)
-                    .map(|c| {
-                        range
-                            .get_value((r, c))
-                            .map(|v| v.to_string())
-                            .unwrap_or_default()
-                    })
-                    .collect::<Vec<_>>()
-            })
+        (0..range.height())
+            .map(|r| (0..13).map(|c| range.get(r, c)).collect::<Vec<_>>())
             .find(|r| r[0] == name)
             .unwrap_or_else(|| panic!("row {name}"))
     };
@@ -478,11 +459,6 @@ fn status_lists_what_each_unit_sent_and_what_is_missing_or_late() {
     let second = line("南昌市第二中等专业学校");
     assert_eq!(&second[1..3], ["逾期未交", "逾期未交"]);
     assert!(table.contains("东湖区教育体育局") && table.contains("不在名单中"));
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook(d.path().join("报送情况.xlsx")).unwrap();
-    let range = wb.worksheet_range_at(0).unwrap().unwrap();
-    assert_eq!(
-        range.get_value((3, 0)).unwrap().to_string(),
-        "南昌市第一中等专业学校"
-    );
+    let range = xlsx_sheet(&d.path().join("报送情况.xlsx"));
+    assert_eq!(range.get(3, 0), "南昌市第一中等专业学校");
 }

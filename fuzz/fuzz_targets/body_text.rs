@@ -15,6 +15,6 @@ fuzz_target!(|data: &[u8]| {
         let lines = baosong::ir::title::break_lines(text, 19.5);
         let joined: String = lines.concat();
         assert!(joined.chars().filter(|c| !c.is_whitespace()).count() <= text.chars().filter(|c| !c.is_whitespace()).count());
-        let _ = baosong::check::count::word_count(text);
+        let _ = baosong::text::word_count(text);
     }
 });

@@ -6,14 +6,12 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let file = Arc::new(baosong::diag::SourceFile { path: "fuzz.toml".into(), text: text.into() });
+        let file = Arc::new(baosong::diag::SourceFile::new("fuzz.toml", text));
         let loaded = baosong::input::load_source(file);
         for d in &loaded.diagnostics {
             // Rendering must cope with any span the loader produced.
             let _ = baosong::diag::render_plain(d);
         }
-        if let Some(doc) = loaded.document {
-            let _ = baosong::check::body_word_count(&doc);
-        }
+        let _ = baosong::body_word_count(&loaded);
     }
 });

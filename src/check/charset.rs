@@ -37,7 +37,7 @@ pub fn check(doc: &Document) -> Vec<Diagnostic> {
         for (i, c) in t.value.char_indices() {
             if c.is_whitespace()
                 || c.is_control()
-                || crate::check::count::is_invisible(c)
+                || crate::text::is_invisible(c)
                 || !seen.insert(c)
             {
                 continue;
@@ -46,7 +46,7 @@ pub fn check(doc: &Document) -> Vec<Diagnostic> {
             match classify(c) {
                 Set::Gb2312 => {}
                 Set::Gbk => out.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(
                         code::OUTSIDE_GB2312,
                         format!("字符“{c}”不在 GB 2312 字符集内，仿宋_GB2312 等规定字体可能缺字"),
                     )
@@ -55,7 +55,7 @@ pub fn check(doc: &Document) -> Vec<Diagnostic> {
                     .hint("人名、地名中的生僻字请在打印稿上核对；PDF 中会改用覆盖更全的字体显示"),
                 ),
                 Set::Beyond => out.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(
                         code::OUTSIDE_GB2312,
                         format!(
                             "字符“{c}”（U+{:04X}）超出 GBK 字符集，规定字体无法显示",

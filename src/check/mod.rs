@@ -3,7 +3,6 @@
 //! the span it is about and a hint. Nothing here writes a file.
 
 pub mod charset;
-pub mod count;
 pub mod deadline;
 pub mod summary;
 
@@ -15,10 +14,10 @@ use crate::rules::Rules;
 use crate::video::{self, VideoError};
 
 /// What the checks need besides the document and the rules.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Context {
     /// The day to judge deadlines against; `None` skips deadline checks.
-    pub today: Option<deadline::Day>,
+    pub today: Option<crate::rules::calendar::Day>,
 }
 
 /// All rule findings for one document.
@@ -31,8 +30,8 @@ pub fn check(doc: &Document, rules: &Rules, ctx: &Context) -> Vec<Diagnostic> {
     videos(doc, rules, &mut out);
     match &doc.extra {
         Extra::Summary(stats) => summary::check(doc, stats, &mut out),
-        Extra::Media(_) => media_text(doc, &mut out),
-        Extra::Highlights(rows) => summary::highlights(doc, rows, &mut out),
+        Extra::Media(_) => media_text(doc, rules, &mut out),
+        Extra::Highlights(rows) => summary::highlights(doc, rows, rules, &mut out),
         Extra::None => {}
     }
     if let Some(today) = ctx.today {
@@ -47,7 +46,7 @@ pub fn check(doc: &Document, rules: &Rules, ctx: &Context) -> Vec<Diagnostic> {
 pub fn body_word_count(doc: &Document) -> usize {
     body::paragraphs(&doc.body.value)
         .iter()
-        .map(|p| count::word_count(&p.text))
+        .map(|p| crate::text::word_count(&p.text))
         .sum()
 }
 
@@ -62,7 +61,7 @@ fn text_length(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
     let at = doc.body.span.start..(doc.body.span.start + 3).min(doc.body.span.end);
     if n < t.min_chars as usize {
         out.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 code::TOO_SHORT,
                 format!("正文字数 {n}，少于要求的 {} 字", t.min_chars),
             )
@@ -77,7 +76,7 @@ fn text_length(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
         );
     } else if n > t.max_chars as usize {
         out.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 code::TOO_LONG,
                 format!("正文字数 {n}，超过要求的 {} 字", t.max_chars),
             )
@@ -93,9 +92,6 @@ fn text_length(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Most lines a title may take before it is reported as too long.
-pub const TITLE_MAX_LINES: usize = 3;
-
 fn title_length(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
     if doc.title.value.trim().is_empty() {
         return;
@@ -105,12 +101,15 @@ fn title_length(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
     } else {
         rules.page.clone()
     };
-    let lines =
-        crate::ir::title::break_lines(&doc.title.value, crate::ir::title_max_em(rules, &page))
-            .len();
-    if lines > TITLE_MAX_LINES {
+    let lines = crate::ir::title::break_lines_with(
+        &doc.title.value,
+        crate::ir::title_max_em(rules, &page),
+        &[doc.unit.value.trim()],
+    )
+    .len();
+    if lines > rules.text.title_max_lines as usize {
         out.push(
-            Diagnostic::warning(
+            Diagnostic::new(
                 code::TITLE_TOO_LONG,
                 format!(
                     "标题有 {} 字，要排成 {lines} 行",
@@ -124,19 +123,12 @@ fn title_length(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Longest table cell that is kept on one page; longer ones may break.
-pub const CELL_MAX_CHARS: usize = 300;
-
-/// Least text a media report must carry: the notice forbids sending a
-/// screenshot as the report itself.
-pub const MEDIA_MIN_CHARS: usize = 50;
-
-fn media_text(doc: &Document, out: &mut Vec<Diagnostic>) {
+fn media_text(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
     let n = body_word_count(doc);
-    if n < MEDIA_MIN_CHARS {
+    if n < rules.text.media_min_chars as usize {
         let at = doc.body.span.start..(doc.body.span.start + 3).min(doc.body.span.end);
         out.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 code::MEDIA_NO_TEXT,
                 format!("报道原文只有 {n} 字，不能只交截图"),
             )
@@ -152,73 +144,94 @@ fn mb(bytes: u64) -> String {
 }
 
 fn photos(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
-    let r = &rules.photo;
     // A media report's images are evidence (scans, screenshots of the page),
     // not the notice's photos: any readable JPG or PNG of any size will do.
     let evidence = doc.doc_type == DocType::Media;
     for (i, m) in doc.photos.iter().enumerate() {
-        let at = m.path.span.clone();
-        let name = &m.path.value;
         if m.caption.is_none() {
             out.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     code::PHOTO_NO_CAPTION,
-                    format!("第 {} 张照片 {name} 没有文字说明", i + 1),
+                    format!("第 {} 张照片 {} 没有文字说明", i + 1, m.path.value),
                 )
                 .at(&doc.file, m.span.start..m.span.start + 10.min(m.span.len()))
                 .label("这张照片")
                 .hint("通知要求每张照片都配文字说明：在这张照片下面加一行 caption = \"……\""),
             );
         }
-        let p = match photo::probe(&m.resolved, r.max_pixels) {
-            Ok(p) => p,
-            Err(e) => {
-                out.push(photo_error(&e, name).at(&doc.file, at));
-                continue;
-            }
-        };
-        if evidence {
-            continue;
-        }
-        if p.format != photo::Format::Jpeg {
-            out.push(
-                Diagnostic::error(
-                    code::PHOTO_NOT_JPEG,
-                    format!("照片 {name} 是 PNG 图片，通知要求 JPG 格式"),
-                )
-                .at(&doc.file, at.clone())
-                .label("不是 JPG")
-                .hint("请用看图软件把它“另存为” JPG 格式；仅改扩展名没有用"),
-            );
-        }
-        let (w, h) = p.display_px();
-        if w < r.min_width_px {
-            out.push(
-                Diagnostic::error(
-                    code::PHOTO_TOO_NARROW,
-                    format!("照片宽度 {w} 像素，要求不低于 {} 像素", r.min_width_px),
-                )
-                .at(&doc.file, at.clone())
-                .label(format!("{w}×{h} 像素"))
-                .hint("请使用相机或手机拍摄的原图，不要用微信等压缩过的图片"),
-            );
-        }
-        if p.bytes < r.min_bytes {
-            out.push(
-                Diagnostic::error(
-                    code::PHOTO_TOO_SMALL,
-                    format!(
-                        "照片文件大小 {}，要求单张不低于 {}",
-                        mb(p.bytes),
-                        mb(r.min_bytes)
-                    ),
-                )
-                .at(&doc.file, at.clone())
-                .label(mb(p.bytes))
-                .hint("请提供原图；经过压缩的照片画质达不到要求"),
-            );
-        }
+        out.extend(
+            photo_file(&m.resolved, &m.path.value, evidence, rules)
+                .into_iter()
+                .map(|d| d.at(&doc.file, m.path.span.clone())),
+        );
     }
+}
+
+/// The notice's rules for one photo file on its own: readable, JPG by
+/// content, wide enough after EXIF rotation, large enough. `evidence`
+/// (a media report's images) only needs to be readable.
+pub fn photo_file(
+    path: &std::path::Path,
+    name: &str,
+    evidence: bool,
+    rules: &Rules,
+) -> Vec<Diagnostic> {
+    let r = &rules.photo;
+    let mut out = Vec::new();
+    let p = match photo::probe(path, r.max_pixels) {
+        Ok(p) => p,
+        Err(e) => return vec![photo_error(&e, name)],
+    };
+    if evidence {
+        return out;
+    }
+    if p.format != photo::Format::Jpeg {
+        out.push(
+            Diagnostic::new(
+                code::PHOTO_NOT_JPEG,
+                format!("照片 {name} 是 PNG 图片，通知要求 JPG 格式"),
+            )
+            .label("不是 JPG")
+            .hint("请用看图软件把它“另存为” JPG 格式；仅改扩展名没有用"),
+        );
+    }
+    let (w, h) = p.display_px();
+    if w < r.min_width_px {
+        out.push(
+            Diagnostic::new(
+                code::PHOTO_TOO_NARROW,
+                format!("照片宽度 {w} 像素，要求不低于 {} 像素", r.min_width_px),
+            )
+            .label(format!("{w}×{h} 像素"))
+            .hint("请使用相机或手机拍摄的原图，不要用微信等压缩过的图片"),
+        );
+    }
+    if !p.complete {
+        out.push(
+            Diagnostic::new(
+                code::PHOTO_CORRUPT,
+                format!("照片 {name} 不完整：图像数据没有结尾，可能没有下载或复制完"),
+            )
+            .label("文件不完整")
+            .hint("请重新从相机或手机导出这张照片"),
+        );
+    }
+    // The size of a copy cut short says nothing about the photo.
+    if p.complete && p.bytes < r.min_bytes {
+        out.push(
+            Diagnostic::new(
+                code::PHOTO_TOO_SMALL,
+                format!(
+                    "照片文件大小 {}，要求单张不低于 {}",
+                    mb(p.bytes),
+                    mb(r.min_bytes)
+                ),
+            )
+            .label(mb(p.bytes))
+            .hint("请提供原图；经过压缩的照片画质达不到要求"),
+        );
+    }
+    out
 }
 
 fn videos(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
@@ -228,14 +241,14 @@ fn videos(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
         let name = &m.path.value;
         match video::probe(&m.resolved, r.max_bytes) {
             Err(VideoError::Io(e)) => out.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     code::VIDEO_MISSING,
-                    format!("无法读取视频 {name}：{}", crate::io_reason(&e)),
+                    format!("无法读取视频 {name}：{}", crate::files::io_reason(&e)),
                 )
                 .at(&doc.file, at),
             ),
             Err(VideoError::NotMp4(what)) => out.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     code::VIDEO_NOT_MP4,
                     format!("视频 {name} 是{what}，通知要求 mp4 格式"),
                 )
@@ -244,7 +257,7 @@ fn videos(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
                 .hint("请用视频软件导出为 mp4（H.264）格式"),
             ),
             Err(VideoError::TooLarge(bytes)) => out.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     code::VIDEO_TOO_BIG,
                     format!("视频大小 {}，超过 {} 的限制", mb(bytes), mb(r.max_bytes)),
                 )
@@ -253,7 +266,7 @@ fn videos(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
                 .hint("请缩短视频或降低码率后重新导出"),
             ),
             Err(VideoError::Corrupt(why)) => out.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     code::VIDEO_CORRUPT,
                     format!("视频 {name} 无法解析（{why}）"),
                 )
@@ -262,12 +275,12 @@ fn videos(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
             ),
             Ok(v) => match v.size_px {
                 None => out.push(
-                    Diagnostic::error(code::VIDEO_CORRUPT, format!("视频 {name} 中没有画面轨道"))
+                    Diagnostic::new(code::VIDEO_CORRUPT, format!("视频 {name} 中没有画面轨道"))
                         .at(&doc.file, at)
                         .hint("请重新导出视频"),
                 ),
                 Some((w, h)) if w < r.min_width_px || h < r.min_height_px => out.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         code::VIDEO_LOW_RES,
                         format!(
                             "视频分辨率 {w}×{h}，低于标清 {}×{}",
@@ -282,7 +295,7 @@ fn videos(doc: &Document, rules: &Rules, out: &mut Vec<Diagnostic>) {
                     )),
                 ),
                 Some((w, h)) if w < r.suggested_width_px || h < r.suggested_height_px => out.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(
                         code::VIDEO_BELOW_SUGGESTED,
                         format!(
                             "视频分辨率 {w}×{h}，低于建议的 {}×{}",

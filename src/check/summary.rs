@@ -16,7 +16,7 @@ pub fn check(doc: &Document, s: &Stats, out: &mut Vec<Diagnostic>) {
     for (n, label) in named {
         if n.value < 0 {
             out.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     code::NEGATIVE,
                     format!("{label}不能是负数（现为 {}）", n.value),
                 )
@@ -27,7 +27,7 @@ pub fn check(doc: &Document, s: &Stats, out: &mut Vec<Diagnostic>) {
     }
     if s.students.value > s.students_enrolled.value {
         out.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 code::STUDENTS_OVER_ENROLLED,
                 format!(
                     "参加活动的学生数 {} 多于在校生数 {}",
@@ -40,7 +40,7 @@ pub fn check(doc: &Document, s: &Stats, out: &mut Vec<Diagnostic>) {
         );
     } else if s.students_enrolled.value == 0 {
         out.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 code::STUDENTS_OVER_ENROLLED,
                 "在校生数为 0，无法计算学生参与覆盖率",
             )
@@ -51,7 +51,7 @@ pub fn check(doc: &Document, s: &Stats, out: &mut Vec<Diagnostic>) {
     let least = s.teachers.value.saturating_add(s.students.value);
     if s.participants.value < least {
         out.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 code::PARTICIPANTS_TOO_FEW,
                 format!(
                     "参与总人数 {} 少于教师数与学生数之和 {}（{} + {}）",
@@ -65,7 +65,7 @@ pub fn check(doc: &Document, s: &Stats, out: &mut Vec<Diagnostic>) {
     }
     if s.activity_forms.iter().all(|f| f.value.trim().is_empty()) {
         out.push(
-            Diagnostic::error(code::NO_ACTIVITY_FORMS, "没有填写主要活动形式")
+            Diagnostic::new(code::NO_ACTIVITY_FORMS, "没有填写主要活动形式")
                 .at(&doc.file, s.span.start..s.span.start)
                 .hint("例如 activity_forms = [\"线上展示\", \"开放日\", \"技能服务\"]"),
         );
@@ -74,7 +74,12 @@ pub fn check(doc: &Document, s: &Stats, out: &mut Vec<Diagnostic>) {
 
 /// Every activity gives a way to reach someone: a phone number; and a
 /// table cell stays short enough to keep its row on one page.
-pub fn highlights(doc: &Document, rows: &[HighlightRow], out: &mut Vec<Diagnostic>) {
+pub fn highlights(
+    doc: &Document,
+    rows: &[HighlightRow],
+    rules: &crate::rules::Rules,
+    out: &mut Vec<Diagnostic>,
+) {
     for (i, r) in rows.iter().enumerate() {
         for (t, label) in [
             (&r.summary, "内容简介"),
@@ -82,16 +87,16 @@ pub fn highlights(doc: &Document, rows: &[HighlightRow], out: &mut Vec<Diagnosti
             (&r.place, "地点"),
         ] {
             let n = t.value.chars().count();
-            if n > super::CELL_MAX_CHARS {
+            if n > rules.text.cell_max_chars as usize {
                 out.push(
-                    Diagnostic::warning(
+                    Diagnostic::new(
                         code::CELL_TOO_LONG,
                         format!("第 {} 项活动的{label}有 {n} 字，表格中放不下一页", i + 1),
                     )
                     .at(&doc.file, t.span.clone())
                     .hint(format!(
                         "一览表只需简要介绍，建议不超过 {} 字",
-                        super::CELL_MAX_CHARS
+                        rules.text.cell_max_chars
                     )),
                 );
             }
@@ -104,7 +109,7 @@ pub fn highlights(doc: &Document, rows: &[HighlightRow], out: &mut Vec<Diagnosti
             .count();
         if digits < 7 {
             out.push(
-                Diagnostic::warning(
+                Diagnostic::new(
                     code::NO_PHONE,
                     format!("第 {} 项活动的联系人没有电话号码", i + 1),
                 )

@@ -17,8 +17,7 @@ pub fn run(args: &FontArgs, reporter: &mut Reporter) -> u8 {
             return exit::UNUSABLE;
         }
     };
-    let system = std::env::var_os("BAOSONG_NO_SYSTEM_FONTS").is_none();
-    let set = FontSet::load(&rules, &fonts::search_for(dir, &args.font_paths, system));
+    let set = FontSet::load(&rules, &fonts::search_for(dir, &args.font_paths));
     println!(
         "{}{}{}使用的字体",
         pad("部分", 6),

@@ -1,53 +1,28 @@
 //! `baosong import`: a .docx becomes a TOML input and picture files that
 //! `check` and `build` take like any other submission.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use super::exit;
 use crate::check::Context;
 use crate::cli::ImportArgs;
 use crate::diag::{code, Diagnostic, Reporter, SourceFile};
+use crate::files::{dir_of, io_reason};
 
 pub fn run(args: &ImportArgs, reporter: &mut Reporter) -> u8 {
+    let whole = Arc::new(SourceFile::new(&args.file, ""));
     let bytes = match std::fs::read(&args.file) {
         Ok(b) => b,
         Err(e) => {
-            reporter.emit(&Diagnostic::error(
+            reporter.emit(&Diagnostic::new(
                 code::UNREADABLE,
-                format!("无法读取 {}：{}", args.file.display(), crate::io_reason(&e)),
+                format!("无法读取 {}：{}", args.file.display(), io_reason(&e)),
             ));
             return exit::UNUSABLE;
         }
     };
-    let whole = Arc::new(SourceFile {
-        path: args.file.clone(),
-        text: "".into(),
-    });
-    let content = match crate::import::docx::read(&bytes) {
-        Ok(c) => c,
-        Err(e) => {
-            reporter.emit(
-                &Diagnostic::error(
-                    code::NOT_DOCX,
-                    format!("{}：{}", args.file.display(), e.message()),
-                )
-                .in_file(&whole)
-                .hint(e.hint()),
-            );
-            return exit::UNUSABLE;
-        }
-    };
-    let dir = args
-        .file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let rules = crate::config::load_rules(None, dir).unwrap_or_default();
-    let imported = crate::import::to_toml(&content, &rules);
-    for n in &imported.notes {
-        reporter.emit(&n.clone().in_file(&whole));
-    }
+    let dir = dir_of(&args.file);
+    let rules = crate::config::load_rules(None, &dir).unwrap_or_default();
     let stem = args
         .file
         .file_stem()
@@ -58,7 +33,7 @@ pub fn run(args: &ImportArgs, reporter: &mut Reporter) -> u8 {
     let toml_path = out.join(format!("{stem}.toml"));
     if toml_path.exists() && !args.force {
         reporter.emit(
-            &Diagnostic::error(
+            &Diagnostic::new(
                 code::WRITE,
                 format!("{} 已经存在，没有覆盖", toml_path.display()),
             )
@@ -66,32 +41,35 @@ pub fn run(args: &ImportArgs, reporter: &mut Reporter) -> u8 {
         );
         return exit::UNUSABLE;
     }
-    let inputs = vec![args.file.clone()];
-    for (rel, data) in &imported.images {
-        if let Err(d) = crate::output::write_atomic(&out.join(rel), data, &inputs) {
-            reporter.emit(&d);
+    let (toml_path, notes) = match crate::submission::import_into(
+        &bytes,
+        &out,
+        &stem,
+        &rules,
+        &crate::import::Hints {
+            unit: args.unit.clone(),
+            file_stem: Some(stem.clone()),
+        },
+        &[args.file.clone()],
+    ) {
+        Ok(x) => x,
+        Err(d) => {
+            reporter.emit(&d.in_file(&whole));
             return exit::UNUSABLE;
         }
+    };
+    for n in &notes {
+        reporter.emit(&n.clone().in_file(&whole));
     }
-    if let Err(d) = crate::output::write_atomic(&toml_path, imported.toml.as_bytes(), &inputs) {
-        reporter.emit(&d);
-        return exit::UNUSABLE;
-    }
-    reporter.note(&format!(
-        "已生成 {}（{} 张图片）",
-        toml_path.display(),
-        imported.images.len()
-    ));
+    reporter.note(&format!("已生成 {}", toml_path.display()));
     // The result is checked like any submission.
-    let loaded = crate::input::load_file(&toml_path);
-    reporter.emit_all(&loaded.diagnostics);
-    let Some(doc) = loaded.document else {
+    let e = crate::submission::examine_with(&toml_path, Arc::new(rules), &Context::default());
+    reporter.emit_all(&e.diagnostics);
+    if e.document.is_none() {
         reporter.note("请打开生成的 .toml 文件补全上面指出的内容。");
         return exit::VIOLATIONS;
-    };
-    let findings = crate::check::check(&doc, &rules, &Context { today: None });
-    reporter.emit_all(&findings);
-    if findings.iter().any(|d| d.is_error()) {
+    }
+    if e.errors() > 0 {
         exit::VIOLATIONS
     } else {
         exit::OK

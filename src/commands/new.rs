@@ -5,26 +5,21 @@ use std::path::PathBuf;
 use super::exit;
 use crate::cli::{NewArgs, NewKind};
 use crate::diag::{code, Diagnostic, Reporter};
-
-const CASE: &str = include_str!("../../templates/new-case.toml");
-const PLAN: &str = include_str!("../../templates/new-plan.toml");
-const MEDIA: &str = include_str!("../../templates/new-media.toml");
-const SUMMARY: &str = include_str!("../../templates/new-summary.toml");
-const HIGHLIGHTS: &str = include_str!("../../templates/new-highlights.toml");
+use crate::input::edit::template;
 
 pub fn run(args: &NewArgs, reporter: &mut Reporter) -> u8 {
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let (name, text) = match args.kind {
-        NewKind::Case => ("case.toml", CASE),
-        NewKind::Plan => ("plan.toml", PLAN),
-        NewKind::Media => ("media.toml", MEDIA),
-        NewKind::Summary => ("summary.toml", SUMMARY),
-        NewKind::Highlights => ("highlights.toml", HIGHLIGHTS),
+        NewKind::Case => ("case.toml", template("case")),
+        NewKind::Plan => ("plan.toml", template("plan")),
+        NewKind::Media => ("media.toml", template("media")),
+        NewKind::Summary => ("summary.toml", template("summary")),
+        NewKind::Highlights => ("highlights.toml", template("highlights")),
     };
     let path = dir.join(name);
     if path.exists() {
         reporter.emit(
-            &Diagnostic::error(
+            &Diagnostic::new(
                 code::WRITE,
                 format!("{} 已经存在，没有覆盖", path.display()),
             )
@@ -38,9 +33,13 @@ pub fn run(args: &NewArgs, reporter: &mut Reporter) -> u8 {
         _ => Ok(()),
     });
     if let Err(e) = made {
-        reporter.emit(&Diagnostic::error(
+        reporter.emit(&Diagnostic::new(
             code::WRITE,
-            format!("无法创建文件夹 {}：{}", dir.display(), crate::io_reason(&e)),
+            format!(
+                "无法创建文件夹 {}：{}",
+                dir.display(),
+                crate::files::io_reason(&e)
+            ),
         ));
         return exit::UNUSABLE;
     }

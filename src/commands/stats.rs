@@ -2,87 +2,15 @@
 //! total. The table goes through the same IR and renderers as documents.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::exit;
+use crate::board::Sums;
 use crate::check::Context;
 use crate::cli::StatsArgs;
-use crate::diag::{code, Diagnostic, Reporter};
+use crate::diag::{code, Diagnostic, Group, Reporter};
 use crate::ir::{Block, Column, Ir, Table};
-use crate::model::{Extra, Stats};
-
-/// Sums for one county (or the total).
-#[derive(Debug, Default, Clone)]
-pub struct Sums {
-    pub summaries: usize,
-    pub schools: i64,
-    pub enterprises: i64,
-    pub teachers: i64,
-    pub students: i64,
-    pub enrolled: i64,
-    pub participants: i64,
-    pub experience_projects: i64,
-    pub media: usize,
-    pub forms: Vec<String>,
-    /// Summaries whose figures break a rule.
-    pub flagged: usize,
-}
-
-impl Sums {
-    pub fn add(&mut self, s: &Stats, flagged: bool) {
-        self.summaries += 1;
-        self.schools += s.schools.value;
-        self.enterprises += s.enterprises.value;
-        self.teachers += s.teachers.value;
-        self.students += s.students.value;
-        self.enrolled += s.students_enrolled.value;
-        self.participants += s.participants.value;
-        self.experience_projects += s.experience_projects.value;
-        self.media += s
-            .media
-            .iter()
-            .filter(|m| m.level.provincial_or_higher())
-            .count();
-        for f in &s.activity_forms {
-            let f = f.value.trim().to_string();
-            if !f.is_empty() && !self.forms.contains(&f) {
-                self.forms.push(f);
-            }
-        }
-        self.flagged += flagged as usize;
-    }
-
-    /// Coverage from the sums, never an average of percentages.
-    pub fn coverage(&self) -> String {
-        if self.enrolled > 0 {
-            crate::ir::tables_percent(self.students as f64 / self.enrolled as f64)
-        } else {
-            "—".into()
-        }
-    }
-
-    fn row(&self, name: &str) -> Vec<String> {
-        vec![
-            name.to_string(),
-            self.summaries.to_string(),
-            self.schools.to_string(),
-            self.enterprises.to_string(),
-            self.teachers.to_string(),
-            self.students.to_string(),
-            self.enrolled.to_string(),
-            self.coverage(),
-            self.participants.to_string(),
-            self.experience_projects.to_string(),
-            self.media.to_string(),
-            self.forms.join("、"),
-            if self.flagged > 0 {
-                format!("{} 份数据有误", self.flagged)
-            } else {
-                String::new()
-            },
-        ]
-    }
-}
+use crate::model::Extra;
 
 fn col(header: &str, width: f64, center: bool) -> Column {
     Column {
@@ -93,7 +21,7 @@ fn col(header: &str, width: f64, center: bool) -> Column {
 }
 
 pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
-    let (files, problems) = match super::check::collect(&args.paths) {
+    let (files, problems) = match crate::submission::find(&args.paths) {
         Ok(x) => x,
         Err(d) => {
             reporter.emit(&d);
@@ -106,23 +34,19 @@ pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
     let mut status = exit::OK;
     let mut first_dir: Option<PathBuf> = None;
     for f in &files {
-        let dir = f
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
-        let Ok(rules) = crate::config::load_rules(args.fonts.rules.as_deref(), &dir) else {
-            continue;
-        };
-        let loaded = crate::input::load_file(f);
-        let Some(doc) = loaded.document else { continue };
+        let dir = crate::files::dir_of(f);
+        let e = crate::submission::examine(f, args.fonts.rules.as_deref(), &Context::default());
+        let Some(doc) = &e.document else { continue };
         let Extra::Summary(stats) = &doc.extra else {
             continue;
         };
-        let findings = crate::check::check(&doc, &rules, &Context { today: None });
-        let flagged = findings.iter().any(|d| d.is_error());
+        let flagged = e.errors() > 0;
         // Only the figures' problems matter here.
-        reporter.emit_all(findings.iter().filter(|d| d.code.starts_with("B06")));
+        reporter.emit_all(
+            e.diagnostics
+                .iter()
+                .filter(|d| d.code.group() == Group::Summary),
+        );
         if flagged {
             status = exit::VIOLATIONS;
         }
@@ -138,7 +62,7 @@ pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
     }
     if total.summaries == 0 {
         reporter.emit(
-            &Diagnostic::error(code::UNREADABLE, "没有找到活动周总结（type = \"summary\"）")
+            &Diagnostic::new(code::UNREADABLE, "没有找到活动周总结（type = \"summary\"）")
                 .hint("请指定各县区、各校总结所在的文件夹"),
         );
         return exit::UNUSABLE;
@@ -184,23 +108,12 @@ pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("."));
     let inputs = files.clone();
     let stem = "活动周统计汇总";
-    let mut write =
-        |ext: &str, made: Result<Vec<u8>, Diagnostic>, reporter: &mut Reporter| match made {
-            Ok(bytes) => {
-                let path = out_dir.join(format!("{stem}.{ext}"));
-                match crate::output::write_atomic(&path, &bytes, &inputs) {
-                    Ok(()) => reporter.note(&format!("已生成 {}", path.display())),
-                    Err(d) => {
-                        reporter.emit(&d);
-                        status = exit::UNUSABLE;
-                    }
-                }
-            }
-            Err(d) => {
-                reporter.emit(&d);
-                status = exit::UNUSABLE;
-            }
-        };
+    let mut write = |ext: &str, made: Result<Vec<u8>, Diagnostic>, reporter: &mut Reporter| {
+        let path = out_dir.join(format!("{stem}.{ext}"));
+        if !crate::output::write_reported(&path, made, &inputs, reporter) {
+            status = exit::UNUSABLE;
+        }
+    };
     match crate::render::xlsx::render(&ir, &rules) {
         Ok(Some(b)) => write("xlsx", Ok(b), reporter),
         Ok(None) => {}
@@ -209,11 +122,7 @@ pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
     write("docx", crate::render::docx::render(&ir, &rules), reporter);
     let fonts = crate::fonts::FontSet::load(
         &rules,
-        &crate::fonts::search_for(
-            &dir,
-            &args.fonts.font_paths,
-            std::env::var_os("BAOSONG_NO_SYSTEM_FONTS").is_none(),
-        ),
+        &crate::fonts::search_for(&dir, &args.fonts.font_paths),
     );
     write(
         "pdf",

@@ -20,27 +20,7 @@ pub struct Imported {
     pub notes: Vec<Diagnostic>,
 }
 
-fn is_blank(c: char) -> bool {
-    c.is_whitespace() || c == '\u{3000}' || crate::check::count::is_invisible(c)
-}
-
-/// Soft breaks joined (no space between Chinese), indentation removed.
-fn clean(text: &str) -> String {
-    let mut out = String::new();
-    for line in text.split('\n') {
-        let l = line.trim_matches(is_blank);
-        if l.is_empty() {
-            continue;
-        }
-        if let (Some(a), Some(b)) = (out.chars().last(), l.chars().next()) {
-            if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
-                out.push(' ');
-            }
-        }
-        out.push_str(l);
-    }
-    out
-}
+use crate::text::join_lines as clean;
 
 fn is_caption(p: &Para) -> bool {
     let t = clean(&p.text);
@@ -89,7 +69,7 @@ fn face_note(role: Role, p: &Para, rules: &Rules, at: usize) -> Option<Diagnosti
             .unwrap_or_else(|| "默认字号".into())
     );
     Some(
-        Diagnostic::warning(
+        Diagnostic::new(
             code::IMPORT_FACE,
             format!(
                 "{}（第 {at} 段）使用了 {used}，要求{} {}",
@@ -203,7 +183,7 @@ pub fn to_toml(content: &DocxContent, rules: &Rules) -> Imported {
     for (n, p) in &paras {
         if p.linked_images > 0 {
             notes.push(
-                Diagnostic::warning(code::LINKED_IMAGE, format!("第 {n} 段的图片只是链接到电脑上的文件，没有放进 Word 文件，无法取出"))
+                Diagnostic::new(code::LINKED_IMAGE, format!("第 {n} 段的图片只是链接到电脑上的文件，没有放进 Word 文件，无法取出"))
                     .hint("请在 Word 中用“插入→图片”重新插入这张图片（不要选“链接到文件”），或把原图片单独报送"),
             );
         }
@@ -213,14 +193,7 @@ pub fn to_toml(content: &DocxContent, rules: &Rules) -> Imported {
     );
     let mut lines = Vec::new();
     let line_no = |t: &str| t.matches('\n').count() + 1;
-    let opening = |t: &str| {
-        let s: String = t.chars().take(12).collect();
-        if t.chars().count() > 12 {
-            format!("{s}……")
-        } else {
-            s
-        }
-    };
+    let opening = |t: &str| crate::text::opening(t, 12);
     if let Some((n, p)) = title {
         lines.push((line_no(&toml), n, opening(&clean(&p.text))));
     }
@@ -318,115 +291,19 @@ fn highlights(content: &DocxContent, t: &docx::DocxTable) -> Imported {
     }
 }
 
-/// Where a converted .docx came from.
-struct Origin {
-    docx: std::path::PathBuf,
-    lines: Vec<(usize, usize, String)>,
+/// What the caller knows that the file may not say.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// The submitting unit (`--unit`, or the school logged in).
+    pub unit: Option<String>,
+    /// The file's name without extension: a last place to find the unit.
+    pub file_stem: Option<String>,
 }
 
-type Registry = std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, Origin>>;
-
-fn registry() -> &'static Registry {
-    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    R.get_or_init(Default::default)
-}
-
-/// Converted inputs live in temporary folders kept for the whole run.
-fn scratch() -> &'static std::sync::Mutex<Vec<tempfile::TempDir>> {
-    static S: std::sync::OnceLock<std::sync::Mutex<Vec<tempfile::TempDir>>> =
-        std::sync::OnceLock::new();
-    S.get_or_init(Default::default)
-}
-
-/// A .docx given where a TOML input is expected: converted in a temporary
-/// folder (the original is never touched) and loaded like any input;
-/// findings are shown at the .docx's paragraphs (see `relocate`).
-pub fn load_docx(path: &std::path::Path) -> crate::input::Loaded {
-    use std::sync::Arc;
-    let whole = Arc::new(crate::diag::SourceFile {
-        path: path.to_path_buf(),
-        text: "".into(),
-    });
-    let fail = |d: Diagnostic| crate::input::Loaded {
-        document: None,
-        diagnostics: vec![d.in_file(&whole)],
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return fail(Diagnostic::error(
-                code::UNREADABLE,
-                format!("无法读取：{}", crate::io_reason(&e)),
-            ))
-        }
-    };
-    let content = match docx::read(&bytes) {
-        Ok(c) => c,
-        Err(e) => return fail(Diagnostic::error(code::NOT_DOCX, e.message()).hint(e.hint())),
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let rules = crate::config::load_rules(None, dir).unwrap_or_default();
-    let imported = to_toml(&content, &rules);
-    let Ok(tmp) = tempfile::Builder::new().prefix("baosong-import-").tempdir() else {
-        return fail(Diagnostic::error(code::WRITE, "无法创建临时文件夹"));
-    };
-    for (rel, data) in &imported.images {
-        let p = tmp.path().join(rel);
-        if let Some(parent) = p.parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
-        if std::fs::write(&p, data).is_err() {
-            return fail(Diagnostic::error(code::WRITE, "无法写入临时文件"));
-        }
-    }
-    let toml_path = tmp.path().join("converted.toml");
-    let file = Arc::new(crate::diag::SourceFile {
-        path: toml_path.clone(),
-        text: imported.toml.clone().into(),
-    });
-    registry().lock().unwrap_or_else(|e| e.into_inner()).insert(
-        toml_path,
-        Origin {
-            docx: path.to_path_buf(),
-            lines: imported.lines,
-        },
-    );
-    let mut loaded = crate::input::load_source(file);
-    let mut notes: Vec<Diagnostic> = imported
-        .notes
-        .into_iter()
-        .map(|n| n.in_file(&whole))
-        .collect();
-    notes.append(&mut loaded.diagnostics);
-    loaded.diagnostics = notes;
-    scratch()
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(tmp);
-    loaded
-}
-
-/// A finding in a converted .docx, moved to the .docx and its paragraph.
-pub fn relocate(d: &Diagnostic) -> Option<Diagnostic> {
-    let file = d.file.as_ref()?;
-    let reg = registry().lock().unwrap_or_else(|e| e.into_inner());
-    let origin = reg.get(&file.path)?;
-    let line = d
-        .span
-        .as_ref()
-        .map(|s| crate::diag::line_col(&file.text, s.start).0);
-    let place = line
-        .and_then(|l| origin.lines.iter().rev().find(|(tl, _, _)| *tl <= l))
-        .map(|(_, n, open)| format!("第 {n} 段“{open}”"));
-    let mut out = d.clone();
-    out.file = Some(std::sync::Arc::new(crate::diag::SourceFile {
-        path: origin.docx.clone(),
-        text: "".into(),
-    }));
-    out.span = None;
-    out.place = place;
-    Some(out)
+/// Reads a .docx and converts it; nothing is written. The pictures come
+/// back as bytes for the caller to store.
+pub fn convert(bytes: &[u8], rules: &Rules, _hints: &Hints) -> Result<Imported, Diagnostic> {
+    let content = docx::read(bytes)
+        .map_err(|e| Diagnostic::new(code::NOT_DOCX, e.message()).hint(e.hint()))?;
+    Ok(to_toml(&content, rules))
 }

@@ -43,7 +43,7 @@ pub fn load(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
         Some(("none", _)) => GroupBy::None,
         Some((other, span)) => {
             diags.push(
-                Diagnostic::error(code::BAD_VALUE, format!("分组方式 \"{other}\" 无法识别"))
+                Diagnostic::new(code::BAD_VALUE, format!("分组方式 \"{other}\" 无法识别"))
                     .at(&file, span)
                     .hint("group_by 可以是：category（按类别）、region（按县区）、none（不分组）"),
             );
@@ -64,7 +64,7 @@ pub fn load(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
             Value::Int(v) if (72..=600).contains(&v) => v as u32,
             _ => {
                 diags.push(
-                    Diagnostic::error(code::BAD_VALUE, "照片分辨率 photo_dpi 应在 72 到 600 之间")
+                    Diagnostic::new(code::BAD_VALUE, "照片分辨率 photo_dpi 应在 72 到 600 之间")
                         .at(&file, n.span.clone())
                         .hint("印刷常用 200 或 300"),
                 );
@@ -77,11 +77,7 @@ pub fn load(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
         t.entries.get("duplex").map(|n| &n.value),
         Some(Value::Bool(true))
     );
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
+    let dir = crate::files::dir_of(path);
     (
         Some(Collection {
             file,

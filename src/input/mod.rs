@@ -3,12 +3,13 @@
 //! diagnostic pointing at file:line:column.
 
 pub mod collection;
+pub mod edit;
 mod paths;
 pub mod schema;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use toml::de::{DeTable, DeValue};
@@ -18,7 +19,7 @@ use crate::diag::{code, Diagnostic, SourceFile};
 use crate::model::{Category, DocType, Document, MediaRef, Text};
 use schema::{Field, Kind};
 
-pub use paths::resolve_inside;
+pub use paths::{resolve_inside, PathError};
 
 /// A checked value with its span in the source.
 #[derive(Debug, Clone)]
@@ -70,23 +71,21 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads and loads one input file.
+/// Reads and loads one TOML input file (Word files are converted one
+/// level up, in `submission`).
 pub fn load_file(path: &Path) -> Loaded {
-    // Word submissions go through the importer, then load like any input.
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
-    {
-        return crate::import::load_docx(path);
-    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
             return Loaded {
                 document: None,
-                diagnostics: vec![Diagnostic::error(
+                diagnostics: vec![Diagnostic::new(
                     code::UNREADABLE,
-                    format!("无法读取文件 {}：{}", path.display(), crate::io_reason(&e)),
+                    format!(
+                        "无法读取文件 {}：{}",
+                        path.display(),
+                        crate::files::io_reason(&e)
+                    ),
                 )
                 .hint("请检查文件名和路径是否正确")],
             }
@@ -97,23 +96,16 @@ pub fn load_file(path: &Path) -> Loaded {
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let file = Arc::new(SourceFile {
-                path: path.to_path_buf(),
-                text: lossy.into(),
-            });
+            let file = Arc::new(SourceFile::new(path, lossy));
             return Loaded {
                 document: None,
-                diagnostics: vec![Diagnostic::error(code::UNREADABLE, "文件不是 UTF-8 编码")
+                diagnostics: vec![Diagnostic::new(code::UNREADABLE, "文件不是 UTF-8 编码")
                     .at(&file, at..at + 1)
                     .hint("请用记事本“另存为”并选择 UTF-8 编码后再试")],
             };
         }
     };
-    let file = Arc::new(SourceFile {
-        path: path.to_path_buf(),
-        text: text.into(),
-    });
-    load_source(file)
+    load_source(Arc::new(SourceFile::new(path, text)))
 }
 
 /// Loads a document from source text already in memory.
@@ -142,7 +134,7 @@ pub fn load_source(file: Arc<SourceFile>) -> Loaded {
                     .map(|(k, l, _)| format!("\"{k}\"（{l}）"))
                     .collect();
                 diags.push(
-                    Diagnostic::error(code::BAD_VALUE, format!("不支持的材料类型 \"{s}\""))
+                    Diagnostic::new(code::BAD_VALUE, format!("不支持的材料类型 \"{s}\""))
                         .at(&file, span)
                         .label("这里")
                         .hint(format!("type 可以是：{}", known.join("、"))),
@@ -155,7 +147,7 @@ pub fn load_source(file: Arc<SourceFile>) -> Loaded {
         },
         Some((_, span)) => {
             diags.push(
-                Diagnostic::error(code::WRONG_TYPE, "type 应当是字符串")
+                Diagnostic::new(code::WRONG_TYPE, "type 应当是字符串")
                     .at(&file, span)
                     .hint("例如 type = \"case\""),
             );
@@ -183,7 +175,7 @@ pub fn load_source(file: Arc<SourceFile>) -> Loaded {
 
 /// A TOML syntax error, in Chinese, at its position.
 pub(crate) fn syntax_error(file: &Arc<SourceFile>, e: &toml::de::Error) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
         code::TOML_SYNTAX,
         format!("TOML 格式错误：{}", first_line(e.message())),
     )
@@ -200,17 +192,18 @@ pub(crate) fn read_table(
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            let d = Diagnostic::error(
+            let d = Diagnostic::new(
                 code::UNREADABLE,
-                format!("无法读取 {}：{}", path.display(), crate::io_reason(&e)),
+                format!(
+                    "无法读取 {}：{}",
+                    path.display(),
+                    crate::files::io_reason(&e)
+                ),
             );
             return (None, vec![d]);
         }
     };
-    let file = Arc::new(SourceFile {
-        path: path.to_path_buf(),
-        text: text.into(),
-    });
+    let file = Arc::new(SourceFile::new(path, text));
     let mut diags = Vec::new();
     let table = match DeTable::parse(&file.text) {
         Ok(t) => t,
@@ -249,7 +242,7 @@ fn check_table(
     for (key, value) in table.iter() {
         let name: &str = key.get_ref();
         let Some(field) = fields.iter().find(|f| f.name == name) else {
-            let mut d = Diagnostic::error(code::UNKNOWN_KEY, format!("未知字段 `{prefix}{name}`"))
+            let mut d = Diagnostic::new(code::UNKNOWN_KEY, format!("未知字段 `{prefix}{name}`"))
                 .at(file, key.span())
                 .label("不认识的字段");
             d = match suggest(name, fields) {
@@ -278,7 +271,7 @@ fn check_table(
                 span.start..span.start
             };
             diags.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     code::MISSING_KEY,
                     format!("缺少必填字段 `{prefix}{}`（{}）", f.name, f.label),
                 )
@@ -300,7 +293,7 @@ fn check_value(
     let span = value.span();
     let wrong = |diags: &mut Vec<Diagnostic>| {
         diags.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 code::WRONG_TYPE,
                 format!(
                     "字段 `{prefix}{}`（{}）应当是{}",
@@ -338,7 +331,7 @@ fn check_value(
                 Ok(n) => Value::Int(n),
                 Err(_) => {
                     diags.push(
-                        Diagnostic::error(code::BAD_VALUE, format!("数字 {} 超出范围", i.as_str()))
+                        Diagnostic::new(code::BAD_VALUE, format!("数字 {} 超出范围", i.as_str()))
                             .at(file, span.clone())
                             .hint("请填写实际的人数或个数"),
                     );
@@ -406,7 +399,7 @@ fn refuse_invisible(file: &Arc<SourceFile>, t: &Text, diags: &mut Vec<Diagnostic
         (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
     }) {
         diags.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 code::CONTROL_CHAR,
                 format!("文字中有看不见的控制字符 U+{:04X}", c as u32),
             )
@@ -515,7 +508,7 @@ fn media_item(
         Some(l) => l,
         None => {
             diags.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     code::BAD_VALUE,
                     format!("媒体级别 \"{}\" 无法识别", level_text.value),
                 )
@@ -545,16 +538,7 @@ fn build_document(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Document> {
     use crate::model::{Extra, HighlightRow, Stats};
-    let dir = file
-        .path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let dir = if dir.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        dir
-    };
+    let dir = crate::files::dir_of(&file.path);
     let fields = schema::fields_of(doc_type.key()).unwrap_or(schema::CASE);
     let label_of = |key: &str| {
         fields
@@ -563,17 +547,18 @@ fn build_document(
             .map(|f| f.label)
             .unwrap_or("")
     };
-    // A field that must hold text: present (the schema saw to that) and not blank.
+    // A field that must hold text: present (the schema saw to that) and not
+    // blank. A blank one is an error, yet the document is still built, so
+    // every other problem is found too and `--force` can still write it.
     let required = |key: &str, diags: &mut Vec<Diagnostic>| -> Option<Text> {
         let v = t.text(key)?.clone();
         if v.value.trim().is_empty() {
             let label = label_of(key);
             diags.push(
-                Diagnostic::error(code::EMPTY_TEXT, format!("{label}（{key}）不能为空"))
+                Diagnostic::new(code::EMPTY_TEXT, format!("{label}（{key}）不能为空"))
                     .at(file, v.span.clone())
                     .hint(format!("请填写{label}")),
             );
-            return None;
         }
         Some(v)
     };
@@ -647,7 +632,7 @@ fn build_document(
                 .collect();
             if rows.is_empty() {
                 diags.push(
-                    Diagnostic::error(code::MISSING_KEY, "一览表中至少要有一项活动")
+                    Diagnostic::new(code::MISSING_KEY, "一览表中至少要有一项活动")
                         .at(file, 0..0)
                         .hint("每项活动写一段 [[rows]]，包括 name、date、place、form、summary、contact"),
                 );
@@ -666,7 +651,7 @@ fn build_document(
             Some(cat) => Some(cat),
             None => {
                 diags.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         code::BAD_VALUE,
                         format!("材料类别 \"{}\" 不在通知规定的范围内", c.value),
                     )
@@ -687,6 +672,8 @@ fn build_document(
                 let path = rec.text("path")?.clone();
                 let resolved = match resolve_inside(&dir, &path.value) {
                     Ok(p) => p,
+                    // A missing file is the photo checks' to report.
+                    Err(PathError::Missing) => dir.join(path.value.trim().replace('\\', "/")),
                     Err(e) => {
                         diags.push(e.diagnostic().at(file, path.span.clone()));
                         return None;
@@ -714,9 +701,6 @@ fn build_document(
         diags,
     );
     let videos = media("videos", diags);
-    if diags.iter().any(|d| d.is_error()) {
-        return None;
-    }
     Some(Document {
         file: file.clone(),
         dir,
@@ -874,10 +858,7 @@ mod tests {
             required: true,
             label: "x",
         };
-        let file = Arc::new(SourceFile {
-            path: "a".into(),
-            text: src.into(),
-        });
+        let file = Arc::new(SourceFile::new("a", src));
         let mut d = vec![];
         let n = check_value(&file, t.get_ref().get("schools").unwrap(), &f, "", &mut d).unwrap();
         assert!(matches!(n.value, Value::Int(177)));

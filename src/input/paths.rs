@@ -16,15 +16,15 @@ pub enum PathError {
 impl PathError {
     pub fn diagnostic(&self) -> Diagnostic {
         match self {
-            PathError::Absolute => Diagnostic::error(code::PATH_ESCAPES, "不能使用绝对路径")
+            PathError::Absolute => Diagnostic::new(code::PATH_ESCAPES, "不能使用绝对路径")
                 .label("绝对路径")
                 .hint("请把文件放到本文件所在的文件夹（或其子文件夹）里，再写相对路径，如 photos/01.jpg"),
-            PathError::Escapes => Diagnostic::error(code::PATH_ESCAPES, "路径跑到了本文件所在文件夹之外")
+            PathError::Escapes => Diagnostic::new(code::PATH_ESCAPES, "路径跑到了本文件所在文件夹之外")
                 .label("不能用 .. 离开所在文件夹")
                 .hint("请把文件复制到本文件所在的文件夹里，再写相对路径，如 photos/01.jpg"),
-            PathError::LinkEscapes => Diagnostic::error(code::PATH_ESCAPES, "这个文件是指向文件夹外部的快捷方式（符号链接）")
+            PathError::LinkEscapes => Diagnostic::new(code::PATH_ESCAPES, "这个文件是指向文件夹外部的快捷方式（符号链接）")
                 .hint("请把真正的文件复制到本文件所在的文件夹里"),
-            PathError::Missing => Diagnostic::error(code::PHOTO_MISSING, "找不到这个文件")
+            PathError::Missing => Diagnostic::new(code::PHOTO_MISSING, "找不到这个文件")
                 .label("文件不存在")
                 .hint("请检查文件名（包括扩展名 .jpg）和所在子文件夹是否写对"),
         }

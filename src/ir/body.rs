@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use crate::text::{is_blank, join_line};
+
 /// A paragraph of the body with where it stands in the original string.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawParagraph {
@@ -44,26 +46,14 @@ pub fn paragraphs(body: &str) -> Vec<RawParagraph> {
         }
         match &mut cur_src {
             None => cur_src = Some(line_src),
-            Some(r) => {
-                r.end = line_src.end;
-                let prev = cur.chars().last();
-                let next = trimmed.chars().next();
-                if matches!((prev, next), (Some(a), Some(b)) if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric())
-                {
-                    cur.push(' ');
-                }
-            }
+            Some(r) => r.end = line_src.end,
         }
-        cur.push_str(trimmed);
+        join_line(&mut cur, trimmed);
     }
     if let Some(src) = cur_src {
         out.push(RawParagraph { text: cur, src });
     }
     out
-}
-
-fn is_blank(c: char) -> bool {
-    c.is_whitespace() || c == '\u{3000}' || crate::check::count::is_invisible(c)
 }
 
 /// A short line that is only a heading: a marker and no full stop.

@@ -15,6 +15,7 @@ use crate::diag::{code, Diagnostic};
 use crate::model::{DocType, Document, Extra};
 use crate::photo::{Photo, PhotoError};
 use crate::rules::{Role, Rules, PT_PER_MM};
+use crate::text::one_line;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Ir {
@@ -113,9 +114,15 @@ pub struct Figure {
     pub width_mm: f64,
     pub height_mm: f64,
     pub caption: Option<String>,
+    /// The photo, or why it cannot be shown: then both outputs draw a framed
+    /// placeholder with the file name and the reason (`build --force`).
     #[serde(skip)]
-    pub photo: Photo,
+    pub photo: Result<Photo, String>,
 }
+
+/// Shown where a required text is empty, so `--force` still writes files.
+pub const TITLE_PLACEHOLDER: &str = "〔标题〕";
+pub const UNIT_PLACEHOLDER: &str = "〔报送单位〕";
 
 /// Builds the intermediate document; photo problems become diagnostics.
 pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Option<Ir> {
@@ -147,34 +154,49 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
             },
         })
         .collect();
-    blocks.extend(tables::for_document(doc));
+    blocks.extend(tables::for_document(doc, rules));
 
     let mut figures = Vec::new();
-    let mut ok = true;
     for m in &doc.photos {
+        let caption = m.caption.as_ref().map(|c| one_line(&c.value));
         match Photo::read(&m.resolved, rules.photo.max_pixels) {
             Ok(photo) => {
                 let (w, h) = figure_size(&photo, page.text_width_mm(), rules.photo.max_height_mm);
                 figures.push(Figure {
                     width_mm: w,
                     height_mm: h,
-                    caption: m.caption.as_ref().map(|c| one_line(&c.value)),
-                    photo,
+                    caption,
+                    photo: Ok(photo),
                 });
             }
             Err(e) => {
-                ok = false;
-                diags.push(photo_error(&e, &m.path.value).at(&doc.file, m.path.span.clone()));
+                let d = photo_error(&e, &m.path.value).at(&doc.file, m.path.span.clone());
+                // A 3:2 frame where the photo would be.
+                let w = page.text_width_mm();
+                figures.push(Figure {
+                    width_mm: w,
+                    height_mm: (w * 2.0 / 3.0 * 100.0).round() / 100.0,
+                    caption,
+                    photo: Err(format!("{}\n{}", m.path.value.trim(), d.message)),
+                });
+                diags.push(d);
             }
         }
     }
-    if !ok {
-        return None;
-    }
+    // Lines the user broke herself are kept; spaces inside them collapse.
+    let typed_lines = doc
+        .title
+        .value
+        .lines()
+        .map(one_line)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     let title = match doc.doc_type {
         _ if !doc.title.value.trim().is_empty() => one_line(&doc.title.value),
+        DocType::Case | DocType::Plan | DocType::Media => TITLE_PLACEHOLDER.to_string(),
         DocType::Summary => {
-            let year = crate::check::deadline::Day::parse(&rules.deadlines.week_start)
+            let year = crate::rules::calendar::Day::parse(&rules.deadlines.week_start)
                 .map(|d| d.ymd().0)
                 .unwrap_or(2020);
             format!(
@@ -199,7 +221,7 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
             )),
         ),
         Extra::Highlights(_) => (format!("填报单位：{}", one_line(&doc.unit.value)), None),
-        _ => (one_line(&doc.unit.value), None),
+        _ => (unit_or_placeholder(&doc.unit.value), None),
     };
     let mut unit_lines = title::break_lines(&unit_line, unit_max);
     if let Extra::Media(m) = &doc.extra {
@@ -211,13 +233,28 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
         page,
         landscape,
         file_stem,
-        title_lines: title::break_lines(&title, title_max),
+        title_lines: title::break_lines_with(
+            if typed_lines.is_empty() {
+                &title
+            } else {
+                &typed_lines
+            },
+            title_max,
+            &[doc.unit.value.trim()],
+        ),
         title,
-        unit: one_line(&doc.unit.value),
+        unit: unit_or_placeholder(&doc.unit.value),
         unit_lines,
         blocks,
         figures,
     })
+}
+
+fn unit_or_placeholder(unit: &str) -> String {
+    match one_line(unit) {
+        u if u.is_empty() => UNIT_PLACEHOLDER.to_string(),
+        u => u,
+    }
 }
 
 /// Widest a title line may be, in em of the title size: half a character
@@ -244,31 +281,31 @@ pub fn figure_size(photo: &Photo, text_width_mm: f64, max_height_mm: f64) -> (f6
     ((wm * 100.0).round() / 100.0, (hm * 100.0).round() / 100.0)
 }
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The Chinese message for a photo that cannot be used.
 pub fn photo_error(e: &PhotoError, path: &str) -> Diagnostic {
     match e {
-        PhotoError::Io(err) => Diagnostic::error(
+        PhotoError::Io(err) => Diagnostic::new(
             code::PHOTO_MISSING,
-            format!("无法读取照片 {path}：{}", crate::io_reason(err)),
+            format!("无法读取照片 {path}：{}", crate::files::io_reason(err)),
         )
         .hint("请检查文件名和所在文件夹"),
-        PhotoError::NotAnImage(what) => Diagnostic::error(
+        PhotoError::NotAnImage(what) => Diagnostic::new(
             code::PHOTO_NOT_JPEG,
             format!("照片 {path} 实际上是{what}，不是 JPG 照片"),
         )
         .label("不是 JPG")
-        .hint("请用看图软件把它“另存为” JPG 格式；仅改扩展名没有用"),
-        PhotoError::Corrupt(why) => Diagnostic::error(
+        .hint(if what.starts_with("HEIC") {
+            "苹果手机默认拍摄 HEIC 格式：请在“照片”中选中它，点“共享”→“存储到文件”时选“最兼容”，或在电脑上用看图软件另存为 JPG；以后拍摄前可在“设置 → 相机 → 格式”中选择“兼容性最佳”"
+        } else {
+            "请用看图软件把它“另存为” JPG 格式；仅改扩展名没有用"
+        }),
+        PhotoError::Corrupt(why) => Diagnostic::new(
             code::PHOTO_CORRUPT,
             format!("照片 {path} 已损坏或不完整（{why}）"),
         )
         .label("无法读取")
         .hint("请重新从相机或手机导出这张照片"),
-        PhotoError::TooLarge(w, h) => Diagnostic::error(
+        PhotoError::TooLarge(w, h) => Diagnostic::new(
             code::PHOTO_TOO_LARGE,
             format!("照片 {path} 声称有 {w}×{h} 像素，超出可处理范围"),
         )

@@ -12,14 +12,14 @@ fn col(header: &str, width: f64, center: bool) -> Column {
     }
 }
 
-pub fn for_document(doc: &Document) -> Vec<Block> {
+pub fn for_document(doc: &Document, rules: &crate::rules::Rules) -> Vec<Block> {
     match &doc.extra {
         Extra::Summary(s) => summary(s),
         Extra::Highlights(rows) => vec![Block::Table(Table {
             title: None,
             breakable_rows: rows
                 .iter()
-                .any(|r| r.summary.value.chars().count() > crate::check::CELL_MAX_CHARS),
+                .any(|r| r.summary.value.chars().count() > rules.text.cell_max_chars as usize),
             columns: highlight_columns(),
             rows: rows
                 .iter()

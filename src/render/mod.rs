@@ -1,9 +1,8 @@
-//! The two renderers of the intermediate document.
+//! The renderers of the intermediate document.
 
 pub mod docx;
-mod docx_order;
-mod docx_package;
 pub mod pdf;
+pub mod preview;
 pub mod volume;
 pub mod world;
 pub mod xlsx;

@@ -16,38 +16,6 @@ pub const TEMPLATE: &str = include_str!("../../templates/document.typ");
 /// Shared by the document and volume templates, served as `/lib.typ`.
 pub const LIB: &str = include_str!("../../templates/lib.typ");
 
-/// Roles whose text sits on the character grid and takes its tracking.
-fn on_char_grid(role: Role) -> bool {
-    matches!(
-        role,
-        Role::Body | Role::Unit | Role::Heading1 | Role::Heading2 | Role::Heading3 | Role::Heading4
-    )
-}
-
-/// Tracking that lets `chars_per_line` full-width characters fill the
-/// text width. Word's character spacing is in twentieths of a point, so it
-/// is rounded down to that step (−0.25 pt for the 2020 grid) and both
-/// outputs use the same value; justification absorbs the remainder.
-pub fn grid_tracking_pt(rules: &Rules) -> f64 {
-    let t = rules.page.char_pitch_pt() - rules.roles.body.size_pt;
-    (t * 20.0).floor() / 20.0
-}
-
-/// First-line indent: whole characters as set (size plus tracking), so the
-/// indented first line and the full lines below share character columns.
-pub fn indent_pt(rules: &Rules) -> f64 {
-    rules.page.indent_chars as f64 * (rules.roles.body.size_pt + grid_tracking_pt(rules))
-}
-
-/// On-grid roles take the grid tracking; others keep their natural width.
-pub fn role_tracking_pt(rules: &Rules, role: Role) -> f64 {
-    if on_char_grid(role) {
-        grid_tracking_pt(rules)
-    } else {
-        0.0
-    }
-}
-
 /// The data the template reads as `/document.json`.
 /// Faces, sizes and tracking of every role, as the templates read them.
 pub fn roles_data(rules: &Rules, fonts: &FontSet) -> Value {
@@ -70,7 +38,7 @@ pub fn roles_data(rules: &Rules, fonts: &FontSet) -> Value {
                 "size": st.size_pt,
                 "weight": chosen.weight,
                 "fake_bold": st.bold && !has_bold,
-                "tracking_pt": role_tracking_pt(rules, role),
+                "tracking_pt": rules.tracking_pt(role),
             }),
         );
     }
@@ -87,7 +55,7 @@ pub fn page_data(p: &crate::rules::Page, rules: &Rules) -> Value {
         "left_mm": p.left_mm,
         "right_mm": p.right_mm,
         "pitch_pt": p.line_pitch_pt,
-        "indent_pt": indent_pt(rules),
+        "indent_pt": rules.indent_pt(),
         "page_number_gap_mm": p.page_number_gap_mm,
         "page_number_inset_chars": p.page_number_inset_chars,
     })
@@ -100,8 +68,16 @@ pub fn content_data(ir: &Ir, prefix: &str) -> Value {
         .iter()
         .enumerate()
         .map(|(i, f)| {
+            let (src, missing) = match &f.photo {
+                Ok(p) => (
+                    Some(media_path(&format!("{prefix}{i}"), p.format.ext())),
+                    None,
+                ),
+                Err(why) => (None, Some(why.clone())),
+            };
             json!({
-                "src": media_path(&format!("{prefix}{i}"), f.photo.format.ext()),
+                "src": src,
+                "missing": missing,
                 "width_mm": f.width_mm,
                 "height_mm": f.height_mm,
                 "caption": f.caption,
@@ -124,11 +100,12 @@ pub fn media_files(ir: &Ir, prefix: &str) -> Vec<(String, Bytes)> {
     ir.figures
         .iter()
         .enumerate()
-        .map(|(i, f)| {
-            (
-                media_path(&format!("{prefix}{i}"), f.photo.format.ext()),
-                Bytes::new(f.photo.bytes.clone()),
-            )
+        .filter_map(|(i, f)| {
+            let p = f.photo.as_ref().ok()?;
+            Some((
+                media_path(&format!("{prefix}{i}"), p.format.ext()),
+                Bytes::new(p.bytes.clone()),
+            ))
         })
         .collect()
 }
@@ -141,7 +118,7 @@ pub fn document_data(ir: &Ir, rules: &Rules, fonts: &FontSet) -> Value {
     v
 }
 
-fn media_path(i: &str, ext: &str) -> String {
+pub fn media_path(i: &str, ext: &str) -> String {
     format!("/media/{i}.{ext}")
 }
 
@@ -216,7 +193,7 @@ pub fn compile_with(
         },
         standards: if pdf_a {
             typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
-                .map_err(|e| Diagnostic::error(code::INTERNAL, format!("PDF/A 设置有误：{e:?}")))?
+                .map_err(|e| Diagnostic::new(code::INTERNAL, format!("PDF/A 设置有误：{e:?}")))?
         } else {
             Default::default()
         },
@@ -232,7 +209,7 @@ fn archive_date() -> typst::foundations::Datetime {
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .unwrap_or(946_684_800);
-    let day = crate::check::deadline::Day(secs.div_euclid(86_400));
+    let day = crate::rules::calendar::Day(secs.div_euclid(86_400));
     let (y, m, d) = day.ymd();
     let rem = secs.rem_euclid(86_400);
     typst::foundations::Datetime::from_ymd_hms(
@@ -246,8 +223,8 @@ fn archive_date() -> typst::foundations::Datetime {
     .unwrap_or_else(|| typst::foundations::Datetime::from_ymd(2000, 1, 1).expect("valid date"))
 }
 
-fn template_error(errs: &[typst::diag::SourceDiagnostic]) -> Diagnostic {
+pub(crate) fn template_error(errs: &[typst::diag::SourceDiagnostic]) -> Diagnostic {
     let msgs: Vec<String> = errs.iter().take(3).map(|e| e.message.to_string()).collect();
-    Diagnostic::error(code::TEMPLATE, format!("排版模板出错：{}", msgs.join("；")))
+    Diagnostic::new(code::TEMPLATE, format!("排版模板出错：{}", msgs.join("；")))
         .hint("如果用了 --template，请检查模板；否则这是 baosong 的缺陷，请把输入文件发给维护者")
 }

@@ -28,12 +28,6 @@ pub struct Volume {
     pub groups: Vec<Group>,
 }
 
-impl Volume {
-    pub fn cases(&self) -> impl Iterator<Item = &Ir> {
-        self.groups.iter().flat_map(|g| g.cases.iter())
-    }
-}
-
 /// The PDF and, for every case in order, the page number it starts on
 /// (counting from the first case, as printed).
 pub fn render_pdf(
@@ -91,7 +85,7 @@ pub fn render_pdf(
             (Some(f), Some(p)) => pages.push(p + 1 - f),
             _ => {
                 return Err(
-                    Diagnostic::error(code::INTERNAL, "汇编排版后找不到案例的页码")
+                    Diagnostic::new(code::INTERNAL, "汇编排版后找不到案例的页码")
                         .hint("这是 baosong 的缺陷，请把 collection.toml 发给维护者"),
                 )
             }

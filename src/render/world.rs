@@ -25,6 +25,19 @@ pub fn file_id(path: &str) -> FileId {
 }
 
 impl MemoryWorld {
+    /// Replaces or adds a file; the next compile sees it. Unchanged files
+    /// keep their `Bytes`, so typst's caches recognise them without
+    /// hashing them again.
+    pub fn set_file(&mut self, path: &str, bytes: Bytes) {
+        self.files.insert(file_id(path), bytes);
+    }
+
+    /// Drops files not in `keep` (photos no longer in the document).
+    pub fn retain_files(&mut self, keep: &dyn Fn(&str) -> bool) {
+        self.files
+            .retain(|id, _| keep(&format!("/{}", id.vpath().get_without_slash())));
+    }
+
     /// `template` is the main Typst source; `files` maps virtual paths
     /// (`/document.json`, `/media/0.jpeg`) to their bytes.
     pub fn new(

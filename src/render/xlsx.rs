@@ -22,7 +22,7 @@ pub fn render(ir: &Ir, rules: &Rules) -> Result<Option<Vec<u8>>, Diagnostic> {
         return Ok(None);
     }
     let err = |e: rust_xlsxwriter::XlsxError| {
-        Diagnostic::error(code::INTERNAL, format!("生成 Excel 文件失败：{e}"))
+        Diagnostic::new(code::INTERNAL, format!("生成 Excel 文件失败：{e}"))
     };
     let mut wb = Workbook::new();
     // A fixed date: the same input gives the same bytes.

@@ -240,3 +240,85 @@ pub fn words(pdf: &Path) -> Vec<Word> {
 }
 
 pub const MM: f64 = 72.0 / 25.4;
+
+/// The first worksheet of an .xlsx, as text (shared strings resolved).
+pub struct Sheet(Vec<Vec<String>>);
+
+impl Sheet {
+    pub fn get(&self, r: usize, c: usize) -> String {
+        self.0
+            .get(r)
+            .and_then(|row| row.get(c))
+            .cloned()
+            .unwrap_or_default()
+    }
+    pub fn height(&self) -> usize {
+        self.0.len()
+    }
+}
+
+pub fn xlsx_sheet(path: &Path) -> Sheet {
+    const S: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let shared_xml = zip_part_opt(path, "xl/sharedStrings.xml");
+    let shared: Vec<String> = match &shared_xml {
+        Some(x) => {
+            let doc = roxmltree::Document::parse(x).unwrap();
+            doc.descendants()
+                .filter(|n| n.has_tag_name((S, "si")))
+                .map(|si| {
+                    si.descendants()
+                        .filter(|n| n.has_tag_name((S, "t")))
+                        .filter_map(|t| t.text())
+                        .collect()
+                })
+                .collect()
+        }
+        None => vec![],
+    };
+    let xml = zip_part(path, "xl/worksheets/sheet1.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let mut rows: Vec<Vec<String>> = vec![];
+    for c in doc.descendants().filter(|n| n.has_tag_name((S, "c"))) {
+        let r = c.attribute("r").unwrap();
+        let col: usize = r
+            .chars()
+            .take_while(|ch| ch.is_ascii_uppercase())
+            .fold(0, |a, ch| a * 26 + (ch as usize - 'A' as usize + 1))
+            - 1;
+        let row: usize = r
+            .trim_start_matches(|ch: char| ch.is_ascii_uppercase())
+            .parse::<usize>()
+            .unwrap()
+            - 1;
+        let v = c
+            .descendants()
+            .find(|n| n.has_tag_name((S, "v")))
+            .and_then(|n| n.text())
+            .unwrap_or("");
+        let text = match c.attribute("t") {
+            Some("s") => shared[v.parse::<usize>().unwrap()].clone(),
+            Some("inlineStr") => c
+                .descendants()
+                .filter(|n| n.has_tag_name((S, "t")))
+                .filter_map(|t| t.text())
+                .collect(),
+            _ => v.to_string(),
+        };
+        if rows.len() <= row {
+            rows.resize(row + 1, vec![]);
+        }
+        if rows[row].len() <= col {
+            rows[row].resize(col + 1, String::new());
+        }
+        rows[row][col] = text;
+    }
+    Sheet(rows)
+}
+
+fn zip_part_opt(path: &Path, name: &str) -> Option<String> {
+    let f = std::fs::File::open(path).ok()?;
+    let mut z = zip::ZipArchive::new(f).ok()?;
+    let mut s = String::new();
+    z.by_name(name).ok()?.read_to_string(&mut s).ok()?;
+    Some(s)
+}

@@ -1,6 +1,7 @@
 //! Diagnostics: what the user reads when something is wrong, modelled on
 //! rustc — severity, a stable code, a Chinese message, file:line:column with
-//! the offending text underlined, and a hint.
+//! the offending text underlined, and a hint. Codes and their default
+//! severities live in `catalog`.
 
 use std::io::Write;
 use std::ops::Range;
@@ -10,78 +11,67 @@ use std::sync::Arc;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor};
-use serde::Serialize;
 
-/// Stable diagnostic codes. The first two digits group them:
-/// B00 input, B01 text, B02 photos and videos, B03 fonts, B05 deadlines,
-/// B06 summary figures, B07 media reports, B08 highlights, B09 output and
-/// internals, B10 Word import.
-pub mod code {
-    pub const TOML_SYNTAX: &str = "B0001";
-    pub const UNKNOWN_KEY: &str = "B0002";
-    pub const WRONG_TYPE: &str = "B0003";
-    pub const MISSING_KEY: &str = "B0004";
-    pub const BAD_VALUE: &str = "B0005";
-    pub const UNREADABLE: &str = "B0006";
-    pub const PATH_ESCAPES: &str = "B0007";
-    pub const BAD_RULES: &str = "B0008";
-    pub const CONTROL_CHAR: &str = "B0009";
-    pub const TOO_SHORT: &str = "B0101";
-    pub const EMPTY_TEXT: &str = "B0102";
-    pub const TOO_LONG: &str = "B0103";
-    pub const OUTSIDE_GB2312: &str = "B0104";
-    pub const TITLE_TOO_LONG: &str = "B0105";
-    pub const CELL_TOO_LONG: &str = "B0802";
-    pub const PHOTO_MISSING: &str = "B0201";
-    pub const PHOTO_NOT_JPEG: &str = "B0202";
-    pub const PHOTO_TOO_NARROW: &str = "B0203";
-    pub const PHOTO_TOO_SMALL: &str = "B0204";
-    pub const PHOTO_NO_CAPTION: &str = "B0205";
-    pub const PHOTO_CORRUPT: &str = "B0206";
-    pub const PHOTO_TOO_LARGE: &str = "B0207";
-    pub const VIDEO_NOT_MP4: &str = "B0211";
-    pub const VIDEO_TOO_BIG: &str = "B0212";
-    pub const VIDEO_LOW_RES: &str = "B0213";
-    pub const VIDEO_BELOW_SUGGESTED: &str = "B0214";
-    pub const VIDEO_CORRUPT: &str = "B0215";
-    pub const VIDEO_MISSING: &str = "B0216";
-    pub const FONT_LOOKALIKE: &str = "B0301";
-    pub const GLYPH_FALLBACK: &str = "B0302";
-    pub const GLYPH_MISSING: &str = "B0303";
-    pub const NEGATIVE: &str = "B0601";
-    pub const STUDENTS_OVER_ENROLLED: &str = "B0602";
-    pub const PARTICIPANTS_TOO_FEW: &str = "B0603";
-    pub const NO_ACTIVITY_FORMS: &str = "B0604";
-    pub const MEDIA_NO_TEXT: &str = "B0701";
-    pub const NO_PHONE: &str = "B0801";
-    pub const LATE: &str = "B0501";
-    pub const DUE_SOON: &str = "B0502";
-    pub const NOT_DOCX: &str = "B1001";
-    pub const IMPORT_FACE: &str = "B1002";
-    pub const LINKED_IMAGE: &str = "B1003";
-    pub const TEMPLATE: &str = "B0901";
-    pub const WRITE: &str = "B0902";
-    pub const INTERNAL: &str = "B0903";
-}
+pub mod catalog;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
+pub use catalog::{code, Code, Group, Lint, Severity};
 
 /// A source file diagnostics can point into.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
+    /// Set when the text was made from another file (a .docx converted to
+    /// TOML): findings are then shown at that file and its paragraphs.
+    pub origin: Option<Origin>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+            origin: None,
+        }
+    }
+}
+
+/// Where converted text came from.
+#[derive(Clone)]
+pub struct Origin {
+    /// The file the user gave (e.g. the school's .docx).
+    pub path: PathBuf,
+    /// Converted line (1-based) → paragraph number in the original and its
+    /// opening words, sorted by line.
+    pub lines: Vec<(usize, usize, String)>,
+    /// Keeps files the conversion wrote (pictures) alive as long as the text.
+    pub keep: Option<Arc<dyn std::any::Any + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Origin")
+            .field("path", &self.path)
+            .field("lines", &self.lines.len())
+            .finish()
+    }
+}
+
+impl Origin {
+    /// "第 5 段“11月8日至14日……”" for a converted line.
+    fn place(&self, line: usize) -> Option<String> {
+        self.lines
+            .iter()
+            .rev()
+            .find(|(l, _, _)| *l <= line)
+            .map(|(_, n, open)| format!("第 {n} 段“{open}”"))
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub file: Option<Arc<SourceFile>>,
     /// Byte range into `file.text`.
@@ -95,9 +85,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    /// A finding with its code's default severity.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity: code.lint().severity,
             code,
             message: message.into(),
             file: None,
@@ -108,11 +99,11 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Self::error(code, message)
-        }
+    /// Overrides the severity, for a command-line switch that asks for it
+    /// (`--strict-fonts`) or a rules file that raises or lowers a group.
+    pub fn severity(mut self, s: Severity) -> Self {
+        self.severity = s;
+        self
     }
 
     pub fn at(mut self, file: &Arc<SourceFile>, span: Range<usize>) -> Self {
@@ -148,22 +139,40 @@ impl Diagnostic {
         Some(line_col(&file.text, span.start))
     }
 
-    fn to_json(&self) -> serde_json::Value {
-        let (line, column) = self
+    /// The diagnostic as the user should see it: a finding in converted
+    /// text is moved to the original file and its paragraph.
+    pub fn shown(&self) -> std::borrow::Cow<'_, Diagnostic> {
+        let Some(origin) = self.file.as_ref().and_then(|f| f.origin.as_ref()) else {
+            return std::borrow::Cow::Borrowed(self);
+        };
+        let mut out = self.clone();
+        out.place = self
+            .line_col()
+            .and_then(|(line, _)| origin.place(line))
+            .or(out.place);
+        out.file = Some(Arc::new(SourceFile::new(origin.path.clone(), "")));
+        out.span = None;
+        std::borrow::Cow::Owned(out)
+    }
+
+    /// One JSON object, as `--message-format json` prints it.
+    pub fn to_json(&self) -> serde_json::Value {
+        let d = self.shown();
+        let (line, column) = d
             .line_col()
             .map(|(l, c)| (Some(l), Some(c)))
             .unwrap_or((None, None));
         serde_json::json!({
-            "severity": self.severity,
-            "code": self.code,
-            "message": self.message,
-            "file": self.file.as_ref().map(|f| f.path.display().to_string()),
+            "severity": d.severity,
+            "code": d.code,
+            "message": d.message,
+            "file": d.file.as_ref().map(|f| f.path.display().to_string()),
             "line": line,
             "column": column,
-            "span": self.span.as_ref().map(|s| [s.start, s.end]),
-            "label": self.label,
-            "hint": self.hint,
-            "place": self.place,
+            "span": d.span.as_ref().map(|s| [s.start, s.end]),
+            "label": d.label,
+            "hint": d.hint,
+            "place": d.place,
         })
     }
 }
@@ -219,9 +228,6 @@ impl Reporter {
     }
 
     pub fn emit(&mut self, d: &Diagnostic) {
-        // A finding in a converted .docx is shown at its paragraph.
-        let relocated = crate::import::relocate(d);
-        let d = relocated.as_ref().unwrap_or(d);
         match d.severity {
             Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
@@ -233,7 +239,7 @@ impl Reporter {
             }
             MessageFormat::Human => {
                 let mut w = termcolor::StandardStream::stderr(self.color);
-                let _ = render_human(d, &mut w);
+                let _ = render_human(&d.shown(), &mut w);
             }
         }
     }
@@ -259,7 +265,7 @@ pub fn render_human(d: &Diagnostic, w: &mut dyn termcolor::WriteColor) -> std::i
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
     }
-    .with_code(d.code)
+    .with_code(d.code.as_str())
     .with_message(&d.message);
     let mut notes = Vec::new();
     match (&d.file, &d.span) {
@@ -291,7 +297,7 @@ pub fn render_human(d: &Diagnostic, w: &mut dyn termcolor::WriteColor) -> std::i
 /// Renders to a plain string (tests, logs).
 pub fn render_plain(d: &Diagnostic) -> String {
     let mut buf = termcolor::NoColor::new(Vec::new());
-    let _ = render_human(d, &mut buf);
+    let _ = render_human(&d.shown(), &mut buf);
     String::from_utf8_lossy(&buf.into_inner()).into_owned()
 }
 
@@ -313,11 +319,8 @@ mod tests {
 
     #[test]
     fn human_render_shows_code_location_and_hint() {
-        let f = Arc::new(SourceFile {
-            path: "case.toml".into(),
-            text: "titel = \"x\"\n".into(),
-        });
-        let d = Diagnostic::error(code::UNKNOWN_KEY, "未知字段 `titel`")
+        let f = Arc::new(SourceFile::new("case.toml", "titel = \"x\"\n"));
+        let d = Diagnostic::new(code::UNKNOWN_KEY, "未知字段 `titel`")
             .at(&f, 0..5)
             .hint("是否想写 `title`？");
         let s = render_plain(&d);
@@ -329,11 +332,10 @@ mod tests {
 
     #[test]
     fn json_has_line_and_column() {
-        let f = Arc::new(SourceFile {
-            path: "a.toml".into(),
-            text: "x\ny = 2\n".into(),
-        });
-        let d = Diagnostic::warning(code::BAD_VALUE, "m").at(&f, 2..3);
+        let f = Arc::new(SourceFile::new("a.toml", "x\ny = 2\n"));
+        let d = Diagnostic::new(code::BAD_VALUE, "m")
+            .severity(Severity::Warning)
+            .at(&f, 2..3);
         let v = d.to_json();
         assert_eq!(v["line"], 2);
         assert_eq!(v["column"], 1);

@@ -2,9 +2,13 @@
 //! GB/T 9704 dictate lives here, with the 2020 notice as defaults. A
 //! `baosong.toml` beside the inputs (or `--rules FILE`) overrides any field.
 
+pub mod calendar;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostic, Group, Severity};
 
 /// Points per millimetre.
 pub const PT_PER_MM: f64 = 72.0 / 25.4;
@@ -25,6 +29,9 @@ pub struct Rules {
     pub video: VideoRules,
     pub deadlines: Deadlines,
     pub output: OutputRules,
+    /// Severity overrides: a group (`photos = "warning"`) or a single code
+    /// (`B0204 = "warning"`) raised to "error" or lowered to "warning".
+    pub diagnostics: BTreeMap<String, String>,
 }
 
 /// How output files are named.
@@ -246,6 +253,13 @@ pub struct TextRules {
     /// Longest title line in characters before the title is broken (derived
     /// from the text width when 0).
     pub title_max_line_chars: u32,
+    /// Most lines a title may take before it is reported as too long.
+    pub title_max_lines: u32,
+    /// Least text a media report must carry: the notice forbids sending a
+    /// screenshot as the report itself.
+    pub media_min_chars: u32,
+    /// Longest table cell kept on one page; longer ones may break.
+    pub cell_max_chars: u32,
 }
 
 impl Default for TextRules {
@@ -254,6 +268,9 @@ impl Default for TextRules {
             min_chars: 800,
             max_chars: 1500,
             title_max_line_chars: 0,
+            title_max_lines: 3,
+            media_min_chars: 50,
+            cell_max_chars: 300,
         }
     }
 }
@@ -427,6 +444,7 @@ impl Default for Rules {
             video: VideoRules::default(),
             deadlines: Deadlines::default(),
             output: OutputRules::default(),
+            diagnostics: BTreeMap::new(),
         }
     }
 }
@@ -551,6 +569,55 @@ impl Rules {
         &self.faces[&self.style(role).face]
     }
 
+    /// Tracking that lets `chars_per_line` full-width characters fill the
+    /// text width. Word's character spacing is in twentieths of a point, so
+    /// it is rounded down to that step (−0.25 pt for the 2020 grid) and both
+    /// outputs use the same value; justification absorbs the remainder.
+    pub fn grid_tracking_pt(&self) -> f64 {
+        let t = self.page.char_pitch_pt() - self.roles.body.size_pt;
+        (t * 20.0).floor() / 20.0
+    }
+
+    /// First-line indent: whole characters as set (size plus tracking), so
+    /// the indented first line and the full lines below share columns.
+    pub fn indent_pt(&self) -> f64 {
+        self.page.indent_chars as f64 * (self.roles.body.size_pt + self.grid_tracking_pt())
+    }
+
+    /// On-grid roles (body, unit, headings) take the grid tracking; others
+    /// keep their natural width.
+    pub fn tracking_pt(&self, role: Role) -> f64 {
+        let on_grid = matches!(
+            role,
+            Role::Body
+                | Role::Unit
+                | Role::Heading1
+                | Role::Heading2
+                | Role::Heading3
+                | Role::Heading4
+        );
+        if on_grid {
+            self.grid_tracking_pt()
+        } else {
+            0.0
+        }
+    }
+
+    /// The severity a finding has under this table's `[diagnostics]`.
+    pub fn adjust(&self, mut d: Diagnostic) -> Diagnostic {
+        let by_code = self.diagnostics.get(d.code.as_str());
+        let by_group = self.diagnostics.get(d.code.group().key());
+        if !d.code.group().adjustable() {
+            return d;
+        }
+        match by_code.or(by_group).map(String::as_str) {
+            Some("error") => d = d.severity(Severity::Error),
+            Some("warning") => d = d.severity(Severity::Warning),
+            _ => {}
+        }
+        d
+    }
+
     /// Checks what serde cannot: every role names a known face, and the
     /// page leaves room for text. Returns a Chinese message on failure.
     pub fn validate(&self) -> Result<(), String> {
@@ -581,9 +648,35 @@ impl Rules {
             ("highlights", &d.highlights),
             ("summary", &d.summary),
         ] {
-            if crate::check::deadline::Day::parse(v).is_none() {
+            if calendar::Day::parse(v).is_none() {
                 return Err(format!(
                     "deadlines.{key} 的日期 \"{v}\" 无法识别，请写成 2020-11-06 这样的形式"
+                ));
+            }
+        }
+        for (key, value) in &self.diagnostics {
+            let group =
+                Group::from_key(key).or_else(|| crate::diag::catalog::lookup(key).map(|l| l.group));
+            let Some(group) = group else {
+                let groups: Vec<&str> = Group::ALL
+                    .iter()
+                    .filter(|g| g.adjustable())
+                    .map(|g| g.key())
+                    .collect();
+                return Err(format!(
+                    "diagnostics.{key} 不是诊断类别或代码（类别有：{}；也可以写单个代码，如 B0204）",
+                    groups.join("、")
+                ));
+            };
+            if !group.adjustable() {
+                return Err(format!(
+                    "diagnostics.{key}：{}类的问题会使材料无法使用，不能调整",
+                    group.label()
+                ));
+            }
+            if value != "error" && value != "warning" {
+                return Err(format!(
+                    "diagnostics.{key} 的值 \"{value}\" 无法识别，应为 \"error\"（错误）或 \"warning\"（警告）"
                 ));
             }
         }

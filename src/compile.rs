@@ -1,0 +1,319 @@
+//! The bound volume (汇编), as a pipeline: the collection's materials are
+//! found and checked, the valid cases laid out with their photos resampled
+//! for print, grouped and ordered, and rendered to PDF and Word. Used by
+//! `baosong compile` and by the office portal; progress goes to a callback.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::check::Context;
+use crate::diag::{code, Diagnostic};
+use crate::input::collection::{Collection, GroupBy};
+use crate::ir::{self, Ir};
+use crate::model::{DocType, Document};
+use crate::render::volume::{Group, Volume};
+use crate::rules::Rules;
+use crate::submission::{self, Examined};
+
+/// How far a compile has come, for a progress bar.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    /// What is being done, in Chinese.
+    pub stage: &'static str,
+    pub done: usize,
+    pub total: usize,
+}
+
+pub struct CompileOptions {
+    pub out_dir: PathBuf,
+    pub pdf: bool,
+    pub docx: bool,
+    /// Take cases with errors too.
+    pub include_invalid: bool,
+    pub font_paths: Vec<PathBuf>,
+    pub strict_fonts: bool,
+}
+
+/// What a compile did.
+pub struct Compiled {
+    /// Every finding, per material, in order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Outputs written.
+    pub written: Vec<PathBuf>,
+    pub cases: usize,
+    pub other_types: usize,
+    /// Materials left out and why.
+    pub left_out: Vec<(PathBuf, String)>,
+    /// The run cannot go on (nothing to bind, an output not written).
+    pub failed: bool,
+}
+
+/// The materials under the collection's folder matched by `sources`
+/// (globs like `submissions/**/*.toml`), in a stable order; the same walk
+/// and the same idea of a material as `check`.
+pub fn matched_files(c: &Collection) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagnostic> {
+    let mut builder = globset::GlobSetBuilder::new();
+    for s in &c.sources {
+        let glob = globset::GlobBuilder::new(s.value.trim().trim_start_matches("./"))
+            .literal_separator(true)
+            .build()
+            .map_err(|e| {
+                Diagnostic::new(code::BAD_VALUE, format!("材料位置 \"{}\" 写法有误：{e}", s.value))
+                    .at(&c.file, s.span.clone())
+                    .hint("例如 \"submissions/**/*.toml\" 表示 submissions 文件夹及其子文件夹中的所有 .toml")
+            })?;
+        builder.add(glob);
+    }
+    let set = builder
+        .build()
+        .map_err(|e| Diagnostic::new(code::BAD_VALUE, e.to_string()).in_file(&c.file))?;
+    let mut problems = Vec::new();
+    let found = submission::walk(&c.dir, &|rel| set.is_match(rel), &mut problems)
+        .into_iter()
+        .filter(|p| *p != c.file.path)
+        .collect();
+    Ok((found, problems))
+}
+
+/// Groups in a stable, documented order: categories in the notice's order,
+/// counties by name; within a group by unit, then title, then file path.
+fn grouped(docs: Vec<(Document, Ir)>, by: GroupBy) -> Vec<Group> {
+    let key_of = |d: &Document| -> (usize, String) {
+        match by {
+            GroupBy::Category => match d.category {
+                Some(c) => (c as usize, c.name().to_string()),
+                None => (9, "其他".into()),
+            },
+            GroupBy::Region => match &d.region {
+                Some(r) if !r.value.trim().is_empty() => (0, r.value.trim().to_string()),
+                _ => (1, "未注明县区".into()),
+            },
+            GroupBy::None => (0, String::new()),
+        }
+    };
+    let mut docs = docs;
+    docs.sort_by(|(a, ai), (b, bi)| {
+        key_of(a)
+            .cmp(&key_of(b))
+            .then_with(|| ai.unit.cmp(&bi.unit))
+            .then_with(|| ai.title.cmp(&bi.title))
+            .then_with(|| a.file.path.cmp(&b.file.path))
+    });
+    let mut groups: Vec<(Option<String>, Vec<Ir>)> = Vec::new();
+    for (d, ir) in docs {
+        let name = (by != GroupBy::None).then(|| key_of(&d).1);
+        match groups.last_mut() {
+            Some((n, v)) if *n == name => v.push(ir),
+            _ => groups.push((name, vec![ir])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(name, cases)| Group { name, cases })
+        .collect()
+}
+
+/// Checks every matched material; splits them into the cases to bind and
+/// those left out.
+fn choose(
+    files: &[PathBuf],
+    rules: &Arc<Rules>,
+    opts: &CompileOptions,
+    out: &mut Compiled,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Vec<Document> {
+    let total = files.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let examined: Vec<Examined> = files
+        .par_iter()
+        .map(|f| {
+            let e = submission::examine_with(f, rules.clone(), &Context::default());
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(Progress {
+                stage: "检查材料",
+                done: n,
+                total,
+            });
+            e
+        })
+        .collect();
+    let mut chosen = Vec::new();
+    for e in examined {
+        out.diagnostics.extend(e.diagnostics.iter().cloned());
+        let errors = e.errors();
+        match e.document {
+            None => out.left_out.push((e.path, "无法读取".to_string())),
+            Some(ref d) if d.doc_type != DocType::Case => out.other_types += 1,
+            Some(_) if errors > 0 && !opts.include_invalid => {
+                out.left_out.push((e.path, format!("{errors} 个错误")))
+            }
+            Some(d) => chosen.push(d),
+        }
+    }
+    chosen
+}
+
+/// Intermediate documents with photos resampled for print, in parallel;
+/// originals are dropped as soon as their print copy exists.
+fn lay_out(
+    chosen: Vec<Document>,
+    rules: &Rules,
+    coll: &Collection,
+    cache: &Path,
+    out: &mut Compiled,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Vec<(Document, Ir)> {
+    let total = chosen.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let built: Vec<Result<(Document, Ir), Vec<Diagnostic>>> = chosen
+        .into_par_iter()
+        .map(|doc| {
+            let mut diags = Vec::new();
+            let r = match ir::build(&doc, rules, &mut diags) {
+                Some(mut ir) => {
+                    for f in &mut ir.figures {
+                        let Ok(photo) = &f.photo else { continue };
+                        match crate::photo::resample(photo, f.width_mm, coll.photo_dpi, Some(cache))
+                        {
+                            Ok(p) => f.photo = Ok(p),
+                            Err(e) => diags.push(ir::photo_error(&e, "").in_file(&doc.file)),
+                        }
+                    }
+                    if diags.iter().any(|d| d.is_error()) {
+                        Err(diags)
+                    } else {
+                        Ok((doc, ir))
+                    }
+                }
+                None => Err(diags),
+            };
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(Progress {
+                stage: "处理照片",
+                done: n,
+                total,
+            });
+            r
+        })
+        .collect();
+    let mut docs = Vec::new();
+    for b in built {
+        match b {
+            Ok(x) => docs.push(x),
+            Err(ds) => {
+                if let Some(f) = ds.iter().find_map(|d| d.file.clone()) {
+                    out.left_out.push((f.path.clone(), "照片无法处理".into()));
+                }
+                out.diagnostics.extend(ds);
+            }
+        }
+    }
+    docs
+}
+
+/// Binds the collection's cases into one volume and writes it.
+pub fn compile(
+    coll: &Collection,
+    rules: Rules,
+    opts: &CompileOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Compiled {
+    let mut out = Compiled {
+        diagnostics: vec![],
+        written: vec![],
+        cases: 0,
+        other_types: 0,
+        left_out: vec![],
+        failed: false,
+    };
+    let files = match matched_files(coll) {
+        Ok((f, problems)) => {
+            out.diagnostics.extend(problems);
+            f
+        }
+        Err(d) => {
+            out.diagnostics.push(d);
+            out.failed = true;
+            return out;
+        }
+    };
+    let rules = Arc::new(rules);
+    let chosen = choose(&files, &rules, opts, &mut out, progress);
+    let cache = opts.out_dir.join(".baosong-cache");
+    let docs = lay_out(chosen, &rules, coll, &cache, &mut out, progress);
+    out.cases = docs.len();
+    if docs.is_empty() {
+        out.diagnostics.push(
+            Diagnostic::new(code::UNREADABLE, "没有可以收入汇编的案例")
+                .in_file(&coll.file)
+                .hint("请检查 sources 是否指向各校报送的材料，以及这些材料是否有错误（可先运行 baosong check）"),
+        );
+        out.failed = true;
+        return out;
+    }
+    let title_max = ir::title_max_em(&rules, &rules.page);
+    let volume = Volume {
+        title_lines: ir::title::break_lines(&coll.title, title_max),
+        title: coll.title.clone(),
+        issuer: coll.issuer.clone(),
+        date: coll.date.chinese(),
+        duplex: coll.duplex,
+        groups: grouped(docs, coll.group_by),
+    };
+    let fonts = crate::fonts::FontSet::load(
+        &rules,
+        &crate::fonts::search_for(&coll.dir, &opts.font_paths),
+    );
+    if let Some(n) = fonts.lookalike_notice(opts.strict_fonts) {
+        let fatal = n.is_error();
+        out.diagnostics.push(n);
+        if fatal {
+            out.failed = true;
+            return out;
+        }
+    }
+    progress(Progress {
+        stage: "排版",
+        done: 0,
+        total: 1,
+    });
+    // The PDF is laid out first: its page numbers fill the Word contents.
+    let (pdf, pages) = match crate::render::volume::render_pdf(&volume, &rules, &fonts) {
+        Ok(x) => x,
+        Err(d) => {
+            out.diagnostics.push(d);
+            out.failed = true;
+            return out;
+        }
+    };
+    let stem = crate::names::sanitize(&coll.title, rules.output.max_name_chars);
+    let inputs = vec![coll.file.path.clone()];
+    let write = |ext: &str, made: Result<Vec<u8>, Diagnostic>, out: &mut Compiled| {
+        let path = opts.out_dir.join(format!("{stem}.{ext}"));
+        match made.and_then(|bytes| crate::output::write_atomic(&path, &bytes, &inputs)) {
+            Ok(()) => out.written.push(path),
+            Err(d) => {
+                out.diagnostics.push(d);
+                out.failed = true;
+            }
+        }
+    };
+    if opts.pdf {
+        write("pdf", Ok(pdf), &mut out);
+    }
+    if opts.docx {
+        progress(Progress {
+            stage: "生成 Word",
+            done: 0,
+            total: 1,
+        });
+        write(
+            "docx",
+            crate::render::docx::render_volume(&volume, &rules, &pages),
+            &mut out,
+        );
+    }
+    out
+}
