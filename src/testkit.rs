@@ -29,6 +29,63 @@ pub fn jpeg(w: u32, h: u32, orientation: Option<u16>) -> Vec<u8> {
     out
 }
 
+/// A photo-like JPEG with its own content: soft shapes and per-pixel
+/// noise from `seed`, so photos neither compress to nothing nor repeat each
+/// other (benchmarks and tests of the notice's ≥ 2 MB rule).
+pub fn photo(w: u32, h: u32, seed: u64, quality: u8) -> Vec<u8> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move || {
+        // xorshift64*: fast, deterministic, good enough for pixels.
+        s ^= s >> 12;
+        s ^= s << 25;
+        s ^= s >> 27;
+        s.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    };
+    let blobs: Vec<(f32, f32, f32, [f32; 3])> = (0..12)
+        .map(|_| {
+            let r = |n: &mut dyn FnMut() -> u64| (n() % 10_000) as f32 / 10_000.0;
+            (
+                r(&mut next) * w as f32,
+                r(&mut next) * h as f32,
+                (0.1 + r(&mut next) * 0.4) * w.min(h) as f32,
+                [
+                    r(&mut next) * 255.0,
+                    r(&mut next) * 255.0,
+                    r(&mut next) * 255.0,
+                ],
+            )
+        })
+        .collect();
+    let mut img = image::RgbImage::new(w, h);
+    for (x, y, px) in img.enumerate_pixels_mut() {
+        let mut c = [
+            (x * 255 / w.max(1)) as f32,
+            (y * 255 / h.max(1)) as f32,
+            128.0,
+        ];
+        for (bx, by, br, col) in &blobs {
+            let d = ((x as f32 - bx).powi(2) + (y as f32 - by).powi(2)).sqrt();
+            if d < *br {
+                let k = 1.0 - d / br;
+                for i in 0..3 {
+                    c[i] = c[i] * (1.0 - k) + col[i] * k;
+                }
+            }
+        }
+        let n = next();
+        for (i, v) in c.iter().enumerate() {
+            let noise = ((n >> (i * 8)) & 0x3F) as f32 - 32.0;
+            px.0[i] = (v + noise).clamp(0.0, 255.0) as u8;
+        }
+    }
+    let mut out = Vec::new();
+    img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+        &mut out, quality,
+    ))
+    .expect("encoding to memory does not fail");
+    out
+}
+
 fn mp4_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
     let mut b = ((body.len() + 8) as u32).to_be_bytes().to_vec();
     b.extend_from_slice(kind);

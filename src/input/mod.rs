@@ -645,7 +645,7 @@ fn build_document(
             )
         }
     };
-    let category = match t.text("category") {
+    let category = match t.text("category").filter(|c| !c.value.trim().is_empty()) {
         None => None,
         Some(c) => match Category::from_name(c.value.trim()) {
             Some(cat) => Some(cat),
