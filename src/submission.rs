@@ -161,6 +161,7 @@ fn load_docx(path: &Path, rules: &Rules, opts: &LoadOptions) -> Loaded {
         origin: Some(Origin {
             path: path.to_path_buf(),
             lines: imported.lines,
+            hints: imported.hints,
             keep: Some(Arc::new(tmp)),
         }),
     });
@@ -205,6 +206,16 @@ pub fn rules_for(path: &Path, explicit: Option<&Path>) -> Result<Rules, Diagnost
 
 /// Loads and checks one material with the rules of its folder.
 pub fn examine(path: &Path, rules_file: Option<&Path>, ctx: &Context) -> Examined {
+    examine_as(path, rules_file, ctx, &LoadOptions::default())
+}
+
+/// As `examine`, with loading options (`--unit`).
+pub fn examine_as(
+    path: &Path,
+    rules_file: Option<&Path>,
+    ctx: &Context,
+    opts: &LoadOptions,
+) -> Examined {
     let rules = match rules_for(path, rules_file) {
         Ok(r) => Arc::new(r),
         Err(d) => {
@@ -216,7 +227,7 @@ pub fn examine(path: &Path, rules_file: Option<&Path>, ctx: &Context) -> Examine
             }
         }
     };
-    examine_with(path, rules, ctx)
+    examine_opts(path, rules, ctx, opts)
 }
 
 /// As `examine`, with the rules already known.

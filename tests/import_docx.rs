@@ -159,14 +159,20 @@ fn tracked_changes_fields_text_boxes_and_word_numbering() {
     );
     let numbering = r#"<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num></w:numbering>"#;
     let c = baosong::import::docx::read(&docx(&xml, Some(numbering))).unwrap();
-    let texts: Vec<&str> = c.paras.iter().map(|p| p.text.as_str()).collect();
+    let paras = c.paragraphs();
+    let texts: Vec<&str> = paras.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(texts[0], "标题");
-    assert!(c.paras[0].centered);
-    assert_eq!(c.paras[0].size_pt, Some(18.0));
-    assert_eq!(c.paras[0].face.as_deref(), Some("宋体"));
+    assert!(paras[0].centered());
+    assert_eq!(paras[0].dominant_size().map(|s| s.0), Some(18.0));
+    assert_eq!(
+        paras[0].dominant_face().map(|f| f.0).as_deref(),
+        Some("宋体")
+    );
     assert_eq!(texts[2], "　　正文新增7链接&文字第二行\n续");
-    assert_eq!(texts[3], "一、活动概况");
-    assert_eq!(texts[4], "二、主要做法");
+    // A text box's text follows the paragraph that anchors it.
+    assert_eq!(texts[3], "文本框");
+    assert_eq!(texts[4], "一、活动概况");
+    assert_eq!(texts[5], "二、主要做法");
     let imported = baosong::import::to_toml(&c, &baosong::rules::Rules::default());
     assert!(
         imported.toml.contains("title = \"标题\"")
@@ -177,7 +183,7 @@ fn tracked_changes_fields_text_boxes_and_word_numbering() {
     assert!(
         imported
             .toml
-            .contains("正文新增7链接&文字第二行续\n\n一、活动概况"),
+            .contains("正文新增7链接&文字第二行续\n\n文本框\n\n一、活动概况"),
         "{}",
         imported.toml
     );

@@ -70,7 +70,15 @@ fn build_one(file: &Path, run: &mut Run, reporter: &mut Reporter) -> u8 {
     let args = run.args;
     // The same rules as `check`, deadlines aside: a build must not depend
     // on the day it runs. Errors stop the build unless --force.
-    let examined = submission::examine(file, args.fonts.rules.as_deref(), &Context::default());
+    let opts = submission::LoadOptions {
+        unit: args.unit.clone(),
+    };
+    let examined = submission::examine_as(
+        file,
+        args.fonts.rules.as_deref(),
+        &Context::default(),
+        &opts,
+    );
     reporter.emit_all(&examined.diagnostics);
     let Some(doc) = &examined.document else {
         return exit::UNUSABLE;

@@ -35,10 +35,13 @@ pub fn run(args: &CheckArgs, reporter: &mut Reporter) -> u8 {
         return exit::OK;
     }
     let ctx = Context { today: Some(today) };
+    let opts = submission::LoadOptions {
+        unit: args.unit.clone(),
+    };
     // Files are independent: check them in parallel, report in order.
     let reports: Vec<Examined> = files
         .par_iter()
-        .map(|f| submission::examine(f, args.rules.as_deref(), &ctx))
+        .map(|f| submission::examine_as(f, args.rules.as_deref(), &ctx, &opts))
         .collect();
     for r in &reports {
         reporter.emit_all(&r.diagnostics);

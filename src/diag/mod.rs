@@ -44,6 +44,9 @@ pub struct Origin {
     /// Converted line (1-based) → paragraph number in the original and its
     /// opening words, sorted by line.
     pub lines: Vec<(usize, usize, String)>,
+    /// Advice from the conversion for findings on a line (what could be
+    /// the missing title).
+    pub hints: Vec<(usize, String)>,
     /// Keeps files the conversion wrote (pictures) alive as long as the text.
     pub keep: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
@@ -146,10 +149,11 @@ impl Diagnostic {
             return std::borrow::Cow::Borrowed(self);
         };
         let mut out = self.clone();
-        out.place = self
-            .line_col()
-            .and_then(|(line, _)| origin.place(line))
-            .or(out.place);
+        let line = self.line_col().map(|(l, _)| l);
+        out.place = line.and_then(|l| origin.place(l)).or(out.place);
+        if let Some((_, h)) = line.and_then(|l| origin.hints.iter().find(|(hl, _)| *hl == l)) {
+            out.hint = Some(h.clone());
+        }
         out.file = Some(Arc::new(SourceFile::new(origin.path.clone(), "")));
         out.span = None;
         std::borrow::Cow::Owned(out)

@@ -1,5 +1,11 @@
-//! Body text → paragraphs and headings. Headings are recognised from the
-//! numbering offices always type: `一、` `（一）` `1.`/`1．` `（1）`.
+//! Body text → paragraphs, headings and tables. Headings are recognised
+//! from the numbering offices always type: `一、` `（一）` `1.`/`1．` `（1）`.
+//! A block of lines that all start with `|` is a table, one row a line:
+//!
+//! ```text
+//! | 姓名 | 性别 | 年龄 |
+//! | 张三 | 男   | 45   |
+//! ```
 
 use std::ops::Range;
 
@@ -8,9 +14,41 @@ use crate::text::{is_blank, join_line};
 /// A paragraph of the body with where it stands in the original string.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawParagraph {
+    /// The joined text; for a table, its cells separated by spaces (what
+    /// 字数 counts).
     pub text: String,
     /// Byte range in the original body string (first to last non-blank line).
     pub src: Range<usize>,
+    /// The rows of a table, the first being the header.
+    pub table: Option<Vec<Vec<String>>>,
+}
+
+/// A table row: `| a | b |` → ["a", "b"]; `\|` stands for a bar inside a
+/// cell. A separator row (`|---|---|`) gives `None`.
+fn table_row(line: &str) -> Option<Vec<String>> {
+    let inner = line.trim().strip_prefix('|')?;
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    let mut cells = vec![String::new()];
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                chars.next();
+                cells.last_mut().map(|s| s.push('|'));
+            }
+            '|' => cells.push(String::new()),
+            c => {
+                if let Some(s) = cells.last_mut() {
+                    s.push(c)
+                }
+            }
+        }
+    }
+    let cells: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+    let separator = cells
+        .iter()
+        .all(|c| !c.is_empty() && c.chars().all(|x| matches!(x, '-' | ':' | ' ')));
+    (!separator).then_some(cells)
 }
 
 /// Splits on blank lines and joins soft breaks. Chinese text is joined
@@ -19,28 +57,69 @@ pub fn paragraphs(body: &str) -> Vec<RawParagraph> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut cur_src: Option<Range<usize>> = None;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut table_src: Option<Range<usize>> = None;
     let mut offset = 0;
+    let end_table = |rows: &mut Vec<Vec<String>>,
+                     src: &mut Option<Range<usize>>,
+                     out: &mut Vec<RawParagraph>| {
+        if let Some(src) = src.take() {
+            let text = rows
+                .iter()
+                .flatten()
+                .filter(|c| !c.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push(RawParagraph {
+                text,
+                src,
+                table: Some(std::mem::take(rows)),
+            });
+        }
+    };
     for line in body.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let trimmed = line.trim_matches(is_blank);
+        let lead = line.len() - line.trim_start_matches(is_blank).len();
+        let line_src = start + lead..start + lead + trimmed.len();
+        // A run of lines starting with `|` is a table of its own.
+        if trimmed.starts_with('|') {
+            if let Some(src) = cur_src.take() {
+                out.push(RawParagraph {
+                    text: std::mem::take(&mut cur),
+                    src,
+                    table: None,
+                });
+            }
+            if let Some(row) = table_row(trimmed) {
+                rows.push(row);
+            }
+            match &mut table_src {
+                Some(r) => r.end = line_src.end,
+                None => table_src = Some(line_src),
+            }
+            continue;
+        }
+        end_table(&mut rows, &mut table_src, &mut out);
         if trimmed.is_empty() {
             if let Some(src) = cur_src.take() {
                 out.push(RawParagraph {
                     text: std::mem::take(&mut cur),
                     src,
+                    table: None,
                 });
             }
             continue;
         }
-        let lead = line.len() - line.trim_start_matches(is_blank).len();
-        let line_src = start + lead..start + lead + trimmed.len();
         // A heading on a line of its own ends its paragraph even without a
         // blank line after it ("一、活动概况" then the text on the next line).
         if cur_src.is_none() && is_heading_line(trimmed) {
             out.push(RawParagraph {
                 text: trimmed.to_string(),
                 src: line_src,
+                table: None,
             });
             continue;
         }
@@ -50,8 +129,13 @@ pub fn paragraphs(body: &str) -> Vec<RawParagraph> {
         }
         join_line(&mut cur, trimmed);
     }
+    end_table(&mut rows, &mut table_src, &mut out);
     if let Some(src) = cur_src {
-        out.push(RawParagraph { text: cur, src });
+        out.push(RawParagraph {
+            text: cur,
+            src,
+            table: None,
+        });
     }
     out
 }
@@ -107,6 +191,20 @@ pub fn heading_marker(text: &str) -> Option<(u8, usize)> {
         }
     }
     None
+}
+
+/// Longest heading part (marker and first sentence), in characters: a
+/// paragraph that only starts with a number and runs on longer without a
+/// sentence end is a list item, not a heading.
+pub const HEADING_MAX_CHARS: usize = 40;
+
+/// The heading a paragraph opens with, if it is one: its level and the byte
+/// length of the part set in the heading face (marker and first sentence;
+/// the rest runs in). The same rule for TOML and Word input.
+pub fn heading(text: &str) -> Option<(u8, usize)> {
+    let (level, _) = heading_marker(text)?;
+    let (end, _) = split_run_in(text);
+    (text[..end].chars().count() <= HEADING_MAX_CHARS).then_some((level, end))
 }
 
 /// Splits a heading paragraph into the part set in the heading face (marker
@@ -189,6 +287,42 @@ mod tests {
             let got = heading_marker(text).map(|(l, n)| (l, &text[..n]));
             assert_eq!(got, *want, "{text}");
         }
+    }
+
+    #[test]
+    fn pipe_tables_are_blocks_of_their_own() {
+        let body = "前文。\n| 姓名 | 性别 |\n|---|---|\n| 张三 | 男 |\n| a\\|b | |\n后文。\n";
+        let p = paragraphs(body);
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert_eq!(
+            p[1].table.as_ref().unwrap(),
+            &vec![
+                vec!["姓名".to_string(), "性别".into()],
+                vec!["张三".into(), "男".into()],
+                vec!["a|b".into(), "".into()],
+            ]
+        );
+        assert_eq!(p[1].text, "姓名 性别 张三 男 a|b");
+        assert!(
+            body[p[1].src.clone()].starts_with("| 姓名") && body[p[1].src.clone()].ends_with("| |")
+        );
+        assert_eq!(p[2].text, "后文。");
+    }
+
+    #[test]
+    fn long_numbered_lines_are_list_items() {
+        assert_eq!(
+            heading("1．精心组织。学校成立领导小组。").map(|h| h.0),
+            Some(3)
+        );
+        assert_eq!(heading("一、活动概况").map(|h| h.0), Some(1));
+        let item = "1．页面：A4纸，上边距37mm，下边距35mm，左边距28mm，右边距26mm，版心156mm×225mm，每页22行，每行28字";
+        assert_eq!(
+            heading(item),
+            None,
+            "no sentence end within the heading length"
+        );
+        assert!(heading_marker(item).is_some());
     }
 
     #[test]

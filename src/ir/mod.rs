@@ -138,20 +138,22 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
 
     let mut blocks: Vec<Block> = body::paragraphs(&doc.body.value)
         .into_iter()
-        .map(|p| match body::heading_marker(&p.text) {
-            Some((level, _)) => {
-                let (end, _) = body::split_run_in(&p.text);
-                Block::Heading {
+        .map(|p| {
+            if let Some(rows) = p.table {
+                return Block::Table(tables::from_rows(rows, rules));
+            }
+            match body::heading(&p.text) {
+                Some((level, end)) => Block::Heading {
                     level,
                     head: p.text[..end].to_string(),
                     tail: p.text[end..].to_string(),
                     src: p.src,
-                }
+                },
+                None => Block::Paragraph {
+                    text: p.text,
+                    src: p.src,
+                },
             }
-            None => Block::Paragraph {
-                text: p.text,
-                src: p.src,
-            },
         })
         .collect();
     blocks.extend(tables::for_document(doc, rules));

@@ -42,6 +42,85 @@ pub fn for_document(doc: &Document, rules: &crate::rules::Rules) -> Vec<Block> {
     }
 }
 
+/// A table written in the body (`| a | b |` lines): the first row is the
+/// header. Short columns (sex, age) get the room their longest cell needs,
+/// so they never wrap; the rest is shared by how much text each holds.
+pub fn from_rows(rows: Vec<Vec<String>>, rules: &crate::rules::Rules) -> Table {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let mut rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|mut r| {
+            r.resize(n, String::new());
+            r
+        })
+        .collect();
+    let header = if rows.is_empty() {
+        vec![String::new(); n]
+    } else {
+        rows.remove(0)
+    };
+    // Widths in em of the table text: Latin and digits are about half.
+    let em = |s: &str| -> f64 {
+        s.chars()
+            .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+            .sum()
+    };
+    let natural: Vec<f64> = (0..n)
+        .map(|c| {
+            std::iter::once(&header)
+                .chain(rows.iter())
+                .map(|r| em(&r[c]))
+                .fold(1.0, f64::max)
+        })
+        .collect();
+    let size = rules.roles.table.size_pt;
+    // Cell padding takes about half an em a column.
+    let avail = rules.page.text_width_mm() * crate::rules::PT_PER_MM / size - 0.6 * n as f64;
+    // Latin words and long numbers (an ID number) cannot wrap: their
+    // column is at least as wide as the longest of them.
+    let unbreakable = |s: &str| -> f64 {
+        s.split(|c: char| !c.is_ascii() || c.is_whitespace())
+            .map(|run| run.len() as f64 * 0.55)
+            .fold(0.0, f64::max)
+    };
+    let floor: Vec<f64> = (0..n)
+        .map(|c| {
+            let run = std::iter::once(&header)
+                .chain(rows.iter())
+                .map(|r| unbreakable(&r[c]))
+                .fold(0.0, f64::max);
+            natural[c].min(4.0).max(run)
+        })
+        .collect();
+    let floor_sum: f64 = floor.iter().sum();
+    let rest: f64 = natural.iter().zip(&floor).map(|(w, f)| w - f).sum();
+    let widths: Vec<f64> = if floor_sum >= avail || rest <= 0.0 {
+        floor.clone()
+    } else {
+        let extra = avail - floor_sum;
+        natural
+            .iter()
+            .zip(&floor)
+            .map(|(w, f)| f + extra.min(rest) * (w - f) / rest)
+            .collect()
+    };
+    let columns = (0..n)
+        .map(|c| Column {
+            header: header[c].clone(),
+            // The cell padding is part of the column.
+            width: ((widths[c] + 0.6) * 100.0).round() / 100.0,
+            center: natural[c] <= 4.0,
+        })
+        .collect();
+    let limit = rules.text.cell_max_chars as usize;
+    Table {
+        title: None,
+        breakable_rows: rows.iter().flatten().any(|c| c.chars().count() > limit),
+        columns,
+        rows,
+    }
+}
+
 /// The columns the office's highlights table has (附件).
 pub fn highlight_columns() -> Vec<Column> {
     vec![
