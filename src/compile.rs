@@ -10,12 +10,14 @@ use rayon::prelude::*;
 
 use crate::check::Context;
 use crate::diag::{code, Diagnostic};
-use crate::input::collection::{Collection, GroupBy};
+use crate::input::collection::{Collection, GroupBy, Order};
 use crate::ir::{self, Ir};
 use crate::model::{DocType, Document};
 use crate::render::volume::{Group, Volume};
 use crate::rules::Rules;
 use crate::submission::{self, Examined};
+use crate::text::{collate, Collation};
+use std::cmp::Ordering;
 
 /// How far a compile has come, for a progress bar.
 #[derive(Debug, Clone)]
@@ -77,9 +79,48 @@ pub fn matched_files(c: &Collection) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), 
     Ok((found, problems))
 }
 
-/// Groups in a stable, documented order: categories in the notice's order,
-/// counties by name; within a group by unit, then title, then file path.
-fn grouped(docs: Vec<(Document, Ir)>, by: GroupBy) -> Vec<Group> {
+/// Compares two unit (or county) names in the collection's order: the
+/// roster's, else pinyin or strokes; names the roster lacks come after.
+fn name_order(
+    order: &Order,
+    a: &str,
+    b: &str,
+    roster_of: &dyn Fn(&str) -> Option<usize>,
+) -> Ordering {
+    match order {
+        Order::Roster(_) => match (roster_of(a), roster_of(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => collate(Collation::Pinyin, a, b),
+        },
+        Order::Pinyin => collate(Collation::Pinyin, a, b),
+        Order::Strokes => collate(Collation::Strokes, a, b),
+    }
+}
+
+/// Groups in a stable, documented order: categories in the notice's order;
+/// counties and, within a group, units in the collection's order (roster,
+/// pinyin or strokes); then titles by pinyin, then file paths.
+fn grouped(docs: Vec<(Document, Ir)>, by: GroupBy, order: &Order) -> Vec<Group> {
+    let (units, regions): (Vec<String>, Vec<String>) = match order {
+        Order::Roster(r) => {
+            let mut regions: Vec<String> = Vec::new();
+            for u in r {
+                if let Some(reg) = &u.region {
+                    if !regions.contains(reg) {
+                        regions.push(reg.clone());
+                    }
+                }
+            }
+            (r.iter().map(|u| u.name.clone()).collect(), regions)
+        }
+        _ => (vec![], vec![]),
+    };
+    let unit_at = |n: &str| units.iter().position(|u| u == n);
+    let region_at = |n: &str| regions.iter().position(|u| u == n);
+    // (rank, name): the rank keeps fixed groups (categories, "none given")
+    // where they belong; names compare in the collection's order.
     let key_of = |d: &Document| -> (usize, String) {
         match by {
             GroupBy::Category => match d.category {
@@ -95,10 +136,11 @@ fn grouped(docs: Vec<(Document, Ir)>, by: GroupBy) -> Vec<Group> {
     };
     let mut docs = docs;
     docs.sort_by(|(a, ai), (b, bi)| {
-        key_of(a)
-            .cmp(&key_of(b))
-            .then_with(|| ai.unit.cmp(&bi.unit))
-            .then_with(|| ai.title.cmp(&bi.title))
+        let (ka, kb) = (key_of(a), key_of(b));
+        ka.0.cmp(&kb.0)
+            .then_with(|| name_order(order, &ka.1, &kb.1, &region_at))
+            .then_with(|| name_order(order, &ai.unit, &bi.unit, &unit_at))
+            .then_with(|| collate(Collation::Pinyin, &ai.title, &bi.title))
             .then_with(|| a.file.path.cmp(&b.file.path))
     });
     let mut groups: Vec<(Option<String>, Vec<Ir>)> = Vec::new();
@@ -260,7 +302,7 @@ pub fn compile(
         issuer: coll.issuer.clone(),
         date: coll.date.chinese(),
         duplex: coll.duplex,
-        groups: grouped(docs, coll.group_by),
+        groups: grouped(docs, coll.group_by, &coll.order),
     };
     let fonts = crate::fonts::FontSet::load(
         &rules,

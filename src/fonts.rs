@@ -37,6 +37,10 @@ pub const BUNDLED: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// Shown in the PDF for a character no face can draw, so nothing goes
+/// missing silently (the .docx keeps the character itself).
+pub const MISSING_GLYPH: char = '□';
+
 /// The wide-coverage face every role falls back to for rare characters.
 pub const FALLBACK_FAMILY: &str = "Noto Serif CJK SC";
 
@@ -59,7 +63,6 @@ pub enum Source {
 /// The face chosen for one face key.
 #[derive(Debug, Clone)]
 pub struct Chosen {
-    pub key: String,
     /// The mandated name (what Word is told).
     pub mandated: String,
     /// Family name as Typst knows it.
@@ -71,14 +74,18 @@ pub struct Chosen {
 }
 
 /// All fonts for one run: chosen faces, fallback, Latin face.
+#[derive(Clone)]
 pub struct FontSet {
     pub fonts: Vec<Font>,
     pub book: FontBook,
     pub faces: BTreeMap<String, Chosen>,
-    /// Index of the wide-coverage fallback in `fonts`.
-    pub fallback: usize,
     /// The Latin face found for Word's Latin slot, if any is installed.
     pub latin: Option<(String, usize)>,
+    /// Installed faces taken in for characters no other face has (rare
+    /// name characters), by family; every role falls back to them.
+    pub extra: Vec<String>,
+    /// The installed fonts looked through, for `with_characters`.
+    db: std::sync::Arc<fontdb::Database>,
 }
 
 /// Where to look for installed faces.
@@ -124,8 +131,6 @@ impl FontSet {
                         .map(|i| (i, *file))
                 })
             };
-        let (fallback, _) =
-            find_bundled(&fonts, FALLBACK_FAMILY, 400).expect("bundled fallback font is present");
 
         let mut load_installed =
             |fonts: &mut Vec<Font>, aliases: &[String]| -> Option<(usize, PathBuf, String)> {
@@ -172,7 +177,6 @@ impl FontSet {
         for (key, face) in &rules.faces {
             let chosen = match load_installed(&mut fonts, &face.aliases) {
                 Some((i, path, alias)) => Chosen {
-                    key: key.clone(),
                     mandated: face.name.clone(),
                     family: fonts[i].info().family.clone(),
                     weight: fonts[i].info().variant.weight.to_number(),
@@ -184,7 +188,6 @@ impl FontSet {
                         .or_else(|| find_bundled(&fonts, FALLBACK_FAMILY, 400))
                         .expect("bundled fallback font is present");
                     Chosen {
-                        key: key.clone(),
                         mandated: face.name.clone(),
                         family: fonts[i].info().family.clone(),
                         weight: fonts[i].info().variant.weight.to_number(),
@@ -209,9 +212,65 @@ impl FontSet {
             fonts,
             book,
             faces,
-            fallback,
             latin,
+            extra: vec![],
+            db: std::sync::Arc::new(db),
         }
+    }
+
+    /// Whether any face of the set can draw `c` (Typst falls back through
+    /// all of them).
+    pub fn covers_any(&self, c: char) -> bool {
+        self.fonts
+            .iter()
+            .any(|f| f.info().coverage.contains(c as u32))
+    }
+
+    /// The set with installed faces added for characters no face of it
+    /// has: a rare character in a person's or place's name is drawn from
+    /// whatever installed font has it (SimSun-ExtB on Windows, for one).
+    /// `None` when no installed font helps.
+    pub fn with_characters(&self, chars: &std::collections::BTreeSet<char>) -> Option<FontSet> {
+        let mut missing: Vec<char> = chars
+            .iter()
+            .copied()
+            .filter(|c| !self.covers_any(*c))
+            .collect();
+        if missing.is_empty() {
+            return None;
+        }
+        let mut out = self.clone();
+        // In a stable order, so the same machine gives the same bytes.
+        let mut faces: Vec<&fontdb::FaceInfo> = self.db.faces().collect();
+        faces.sort_by_key(|f| (source_path(&f.source), f.index));
+        for face in faces {
+            if missing.is_empty() {
+                break;
+            }
+            let Some(font) = self
+                .db
+                .with_face_data(face.id, |data, index| {
+                    Font::new(Bytes::new(data.to_vec()), index)
+                })
+                .flatten()
+            else {
+                continue;
+            };
+            let before = missing.len();
+            missing.retain(|c| !font.info().coverage.contains(*c as u32));
+            if missing.len() < before {
+                let family = font.info().family.clone();
+                if !out.extra.contains(&family) {
+                    out.extra.push(family);
+                }
+                out.fonts.push(font);
+            }
+        }
+        if out.extra.len() == self.extra.len() {
+            return None;
+        }
+        out.book = FontBook::from_fonts(out.fonts.iter());
+        Some(out)
     }
 
     pub fn for_role(&self, rules: &Rules, role: Role) -> &Chosen {
@@ -337,7 +396,7 @@ mod tests {
         let set = FontSet::load(&Rules::default(), &FontSearch::default());
         let fang = set.faces["fang"].font;
         // 喆 is outside GB 2312; the wide fallback has it.
-        assert!(set.covers(set.fallback, '喆'));
+        assert!(set.covers_any('喆'));
         assert!(set.covers(fang, '中'));
     }
 }

@@ -78,7 +78,7 @@ pub fn walk(
         }
     }
     out.sort();
-    out
+    drop_generated(out)
 }
 
 /// Files as given and folders searched for materials: what `check`,
@@ -121,6 +121,7 @@ pub fn load(path: &Path, rules: &Rules, opts: &LoadOptions) -> Loaded {
 
 fn load_docx(path: &Path, rules: &Rules, opts: &LoadOptions) -> Loaded {
     let whole = Arc::new(SourceFile::new(path, ""));
+    let made_by_us = generated_from(path).is_some();
     let fail = |d: Diagnostic| Loaded {
         document: None,
         diagnostics: vec![d.in_file(&whole)],
@@ -171,6 +172,17 @@ fn load_docx(path: &Path, rules: &Rules, opts: &LoadOptions) -> Loaded {
         .into_iter()
         .map(|n| n.in_file(&whole))
         .collect();
+    if made_by_us {
+        notes.insert(
+            0,
+            Diagnostic::new(
+                code::GENERATED_OUTPUT,
+                "这个 Word 文件是 baosong 排版生成的，不是学校交来的原件",
+            )
+            .in_file(&whole)
+            .hint("它的原始材料（.toml）不在这里；若原始材料也要报送，请只交其中一份"),
+        );
+    }
     notes.append(&mut loaded.diagnostics);
     loaded.diagnostics = notes;
     loaded
@@ -271,10 +283,15 @@ pub fn layout(
     rules: &Rules,
     fonts: Option<&crate::fonts::FontSet>,
 ) -> (Option<crate::ir::Ir>, Vec<Diagnostic>) {
+    // What check said already is not said again; that a character may be
+    // missing from the mandated face (B0104) covers its being drawn from
+    // another face (B0302), never its being lost (B0303).
     let already = |d: &Diagnostic| {
-        findings
-            .iter()
-            .any(|f| (f.code == d.code || f.code == code::OUTSIDE_GB2312) && f.span == d.span)
+        findings.iter().any(|f| {
+            f.span == d.span
+                && (f.code == d.code
+                    || (f.code == code::OUTSIDE_GB2312 && d.code == code::GLYPH_FALLBACK))
+        })
     };
     let mut found = Vec::new();
     let ir = crate::ir::build(doc, rules, &mut found);
@@ -307,6 +324,68 @@ pub fn import_into(
     }
     crate::output::write_atomic(&toml_path, imported.toml.as_bytes(), inputs)?;
     Ok((toml_path, imported.notes))
+}
+
+/// The file a document was loaded from (the Word file for a converted
+/// one), by name and hash.
+fn provenance(doc: &Document) -> Option<crate::render::docx::Provenance> {
+    let path = doc.file.origin.as_ref().map_or(&doc.file.path, |o| &o.path);
+    let bytes = std::fs::read(path).ok()?;
+    Some(crate::render::docx::Provenance {
+        source: path.file_name()?.to_string_lossy().into_owned(),
+        sha256: sha256_hex(&bytes),
+    })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The source hash a .docx made by baosong carries, if it is one.
+pub fn generated_from(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).ok()?;
+    let mut z = zip::ZipArchive::new(f).ok()?;
+    let part = z.by_name("docProps/custom.xml").ok()?;
+    let mut xml = String::new();
+    // A property part is small; never read more than that.
+    part.take(64 * 1024).read_to_string(&mut xml).ok()?;
+    let at = xml.find(&format!(
+        "name=\"{}\"",
+        crate::render::docx::SOURCE_HASH_PROPERTY
+    ))?;
+    let rest = &xml[at..];
+    let start = rest.find("<vt:lpwstr>")? + "<vt:lpwstr>".len();
+    let end = rest[start..].find('<')?;
+    Some(rest[start..start + end].trim().to_string())
+}
+
+/// A folder's own outputs are not submissions: a .docx baosong made from a
+/// material that is among `files` too is left out (it would count twice).
+/// One whose source is not there stays, and says what it is (B0011).
+fn drop_generated(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let made: Vec<(PathBuf, String)> = files
+        .iter()
+        .filter(|p| input_kind(p) == Some(InputKind::Docx))
+        .filter_map(|p| generated_from(p).map(|h| (p.clone(), h)))
+        .collect();
+    if made.is_empty() {
+        return files;
+    }
+    let hashes: std::collections::HashSet<String> = files
+        .iter()
+        .filter(|p| !made.iter().any(|(m, _)| m == *p))
+        .filter_map(|p| std::fs::read(p).ok())
+        .map(|b| sha256_hex(&b))
+        .collect();
+    files
+        .into_iter()
+        .filter(|p| !made.iter().any(|(m, h)| m == p && hashes.contains(h)))
+        .collect()
 }
 
 /// Which outputs to make, and how.
@@ -342,6 +421,12 @@ pub fn make(
     opts: &MakeOptions,
 ) -> Made {
     use crate::render;
+    // Installed faces join in for characters none of ours has.
+    let wider = opts
+        .pdf
+        .then(|| fonts.with_characters(&crate::coverage::missing(doc, fonts)))
+        .flatten();
+    let fonts = wider.as_ref().unwrap_or(fonts);
     let (ir, diagnostics) = layout(doc, findings, rules, opts.pdf.then_some(fonts));
     let Some(ir) = ir else {
         return Made {
@@ -359,7 +444,8 @@ pub fn make(
         ));
     }
     if opts.docx {
-        outputs.push(("docx", render::docx::render(&ir, rules)));
+        let from = provenance(doc);
+        outputs.push(("docx", render::docx::render(&ir, rules, from.as_ref())));
     }
     if opts.xlsx {
         match render::xlsx::render(&ir, rules) {

@@ -106,22 +106,13 @@ fn killing_a_run_while_it_writes_never_leaves_half_a_file() {
         // Round 0 kills while the PDF is written, later rounds after it was
         // renamed and while the .docx is written.
         let want_writes = if round == 0 { 1 } else { 2 };
-        let mut seen = 0;
-        let mut waiting_for_new = true;
-        while start.elapsed() < Duration::from_secs(60) {
-            let tmp = temporaries(&out);
-            if !tmp.is_empty() && waiting_for_new {
-                seen += 1;
-                waiting_for_new = false;
-                if seen == want_writes {
-                    break;
-                }
-            }
-            if tmp.is_empty() {
-                waiting_for_new = true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
+        // Each write has its own temporary name: count the names seen.
+        let mut names = std::collections::HashSet::new();
+        while start.elapsed() < Duration::from_secs(60) && names.len() < want_writes {
+            names.extend(temporaries(&out));
+            std::thread::sleep(Duration::from_millis(10));
         }
+        let seen = names.len();
         assert_eq!(
             seen, want_writes,
             "round {round}: the run never reached its write"

@@ -18,12 +18,12 @@ pub fn run(args: &FontArgs, reporter: &mut Reporter) -> u8 {
         }
     };
     let set = FontSet::load(&rules, &fonts::search_for(dir, &args.font_paths));
-    println!(
-        "{}{}{}使用的字体",
-        pad("部分", 6),
-        pad("规定字体", 9),
-        pad("字号", 4)
-    );
+    let mut rows = vec![[
+        "部分".to_string(),
+        "规定字体".to_string(),
+        "字号".to_string(),
+        "使用的字体".to_string(),
+    ]];
     for role in Role::ALL {
         let st = rules.style(role);
         let c = set.for_role(&rules, role);
@@ -38,13 +38,26 @@ pub fn run(args: &FontArgs, reporter: &mut Reporter) -> u8 {
                 format!("{} {}（内置近似字体 fonts/{}）", c.family, c.weight, file)
             }
         };
-        println!(
-            "{:<8}{:<16}{:<8}{}",
-            pad(role.label(), 8),
-            pad(&c.mandated, 16),
-            pad(&size::name(st.size_pt), 8),
-            used
-        );
+        rows.push([
+            role.label().to_string(),
+            c.mandated.clone(),
+            size::name(st.size_pt),
+            used,
+        ]);
+    }
+    // Columns line up by display width: a Chinese character takes two.
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let widths: Vec<usize> = (0..3)
+        .map(|c| rows.iter().map(|r| width(&r[c])).max().unwrap_or(0))
+        .collect();
+    for r in &rows {
+        let mut line = String::new();
+        for (c, w) in widths.iter().enumerate() {
+            line.push_str(&r[c]);
+            line.push_str(&" ".repeat(w - width(&r[c]) + 2));
+        }
+        line.push_str(&r[3]);
+        println!("{line}");
     }
     match &set.latin {
         Some((fam, _)) => println!("\n西文和数字：{fam}"),
@@ -56,11 +69,4 @@ pub fn run(args: &FontArgs, reporter: &mut Reporter) -> u8 {
         println!("\n提示：标有“内置近似字体”的部分在 PDF 中用近似字体代替；Word 文件中始终写明规定字体。");
     }
     exit::OK
-}
-
-/// Pads to `width` full-width characters by display width, so Chinese
-/// columns line up in a terminal.
-fn pad(s: &str, width: usize) -> String {
-    let w = unicode_width::UnicodeWidthStr::width(s);
-    format!("{s}{}", " ".repeat((width * 2).saturating_sub(w)))
 }

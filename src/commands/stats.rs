@@ -119,7 +119,11 @@ pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
         Ok(None) => {}
         Err(d) => write("xlsx", Err(d), reporter),
     }
-    write("docx", crate::render::docx::render(&ir, &rules), reporter);
+    write(
+        "docx",
+        crate::render::docx::render(&ir, &rules, None),
+        reporter,
+    );
     let fonts = crate::fonts::FontSet::load(
         &rules,
         &crate::fonts::search_for(&dir, &args.fonts.font_paths),

@@ -14,6 +14,15 @@ pub enum GroupBy {
     None,
 }
 
+/// The order of units (and counties) in the volume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Order {
+    /// As the roster lists them.
+    Roster(Vec<RosterUnit>),
+    Pinyin,
+    Strokes,
+}
+
 #[derive(Debug, Clone)]
 pub struct Collection {
     pub file: Arc<SourceFile>,
@@ -25,6 +34,9 @@ pub struct Collection {
     pub group_by: GroupBy,
     pub duplex: bool,
     pub photo_dpi: u32,
+    /// JPEG quality of the photos resampled for print.
+    pub photo_quality: u8,
+    pub order: Order,
 }
 
 pub fn load(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
@@ -73,6 +85,76 @@ pub fn load(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
         },
         None => 200,
     };
+    let photo_quality = match t.entries.get("photo_quality") {
+        Some(n) => match n.value {
+            Value::Int(v) if (50..=100).contains(&v) => v as u8,
+            _ => {
+                diags.push(
+                    Diagnostic::new(
+                        code::BAD_VALUE,
+                        "照片压缩质量 photo_quality 应在 50 到 100 之间",
+                    )
+                    .at(&file, n.span.clone())
+                    .hint("数字越大画质越好、文件越大；汇编默认 80"),
+                );
+                return (None, diags);
+            }
+        },
+        None => 80,
+    };
+    let dir_here = crate::files::dir_of(path);
+    // A roster named in the file, or one beside it, orders the units.
+    let roster_path = match t.text("roster") {
+        Some(r) if !r.value.trim().is_empty() => match super::resolve_inside(&dir_here, &r.value) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                diags.push(e.diagnostic().at(&file, r.span.clone()));
+                return (None, diags);
+            }
+        },
+        _ => Some(dir_here.join("roster.toml")).filter(|p| p.is_file()),
+    };
+    let roster = match &roster_path {
+        Some(p) => {
+            let (r, more) = load_roster(p);
+            diags.extend(more);
+            match r {
+                Some(r) => Some(r),
+                None => return (None, diags),
+            }
+        }
+        None => None,
+    };
+    let order = match (
+        t.text("order")
+            .map(|o| (o.value.trim().to_string(), o.span.clone())),
+        roster,
+    ) {
+        (None, Some(r)) => Order::Roster(r),
+        (None, None) => Order::Pinyin,
+        (Some((o, _)), Some(r)) if o == "roster" => Order::Roster(r),
+        (Some((o, span)), None) if o == "roster" => {
+            diags.push(
+                Diagnostic::new(
+                    code::BAD_VALUE,
+                    "按名单排列（order = \"roster\"）需要单位名单",
+                )
+                .at(&file, span)
+                .hint("写 roster = \"roster.toml\"，或把 roster.toml 放在汇编说明文件旁边"),
+            );
+            return (None, diags);
+        }
+        (Some((o, _)), _) if o == "pinyin" => Order::Pinyin,
+        (Some((o, _)), _) if o == "strokes" => Order::Strokes,
+        (Some((o, span)), _) => {
+            diags.push(
+                Diagnostic::new(code::BAD_VALUE, format!("排列顺序 \"{o}\" 无法识别"))
+                    .at(&file, span)
+                    .hint("order 可以是：roster（按名单）、pinyin（按拼音）、strokes（按笔画）"),
+            );
+            return (None, diags);
+        }
+    };
     let duplex = matches!(
         t.entries.get("duplex").map(|n| &n.value),
         Some(Value::Bool(true))
@@ -89,13 +171,15 @@ pub fn load(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
             group_by,
             duplex,
             photo_dpi,
+            photo_quality,
+            order,
         }),
         diags,
     )
 }
 
 /// One unit expected to submit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RosterUnit {
     pub name: String,
     pub region: Option<String>,

@@ -148,6 +148,9 @@ pub const COLLECTION: &[Field] = &[
     f("group_by", Kind::Str, false, "分组方式"),
     f("duplex", Kind::Bool, false, "双面印刷"),
     f("photo_dpi", Kind::Int, false, "照片分辨率"),
+    f("photo_quality", Kind::Int, false, "照片压缩质量"),
+    f("order", Kind::Str, false, "排列顺序"),
+    f("roster", Kind::Str, false, "单位名单"),
 ];
 
 pub const ROSTER_UNIT: &[Field] = &[

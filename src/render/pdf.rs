@@ -30,6 +30,9 @@ pub fn roles_data(rules: &Rules, fonts: &FontSet) -> Value {
         }
         font.push(json!(chosen.family));
         font.push(json!(crate::fonts::FALLBACK_FAMILY));
+        for f in &fonts.extra {
+            font.push(json!(f));
+        }
         let has_bold = chosen.weight >= 600;
         roles.insert(
             role.key().into(),
@@ -110,9 +113,36 @@ pub fn media_files(ir: &Ir, prefix: &str) -> Vec<(String, Bytes)> {
         .collect()
 }
 
+/// Replaces, in every text of the data, the characters no face of `fonts`
+/// has by `crate::fonts::MISSING_GLYPH`.
+pub fn mark_missing(v: &mut Value, fonts: &FontSet) {
+    match v {
+        Value::String(s) => {
+            if s.chars()
+                .any(|c| !c.is_whitespace() && !c.is_control() && !fonts.covers_any(c))
+            {
+                *s = s
+                    .chars()
+                    .map(|c| {
+                        if c.is_whitespace() || c.is_control() || fonts.covers_any(c) {
+                            c
+                        } else {
+                            crate::fonts::MISSING_GLYPH
+                        }
+                    })
+                    .collect();
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| mark_missing(x, fonts)),
+        Value::Object(o) => o.values_mut().for_each(|x| mark_missing(x, fonts)),
+        _ => {}
+    }
+}
+
 /// The data the document template reads as `/document.json`.
 pub fn document_data(ir: &Ir, rules: &Rules, fonts: &FontSet) -> Value {
     let mut v = content_data(ir, "");
+    mark_missing(&mut v, fonts);
     v["roles"] = roles_data(rules, fonts);
     v["page"] = page_data(&ir.page, rules);
     v

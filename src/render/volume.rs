@@ -43,6 +43,7 @@ pub fn render_pdf(
         for ir in &g.cases {
             let prefix = format!("c{id}-");
             let mut data = pdf::content_data(ir, &prefix);
+            pdf::mark_missing(&mut data, fonts);
             data["id"] = json!(id);
             files.extend(pdf::media_files(ir, &prefix));
             cases.push(data);

@@ -118,8 +118,21 @@ impl WordGrid {
     }
 }
 
+/// What a document was made from, written into its properties so a
+/// folder's own outputs are never taken for submissions.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    /// The source's file name.
+    pub source: String,
+    /// SHA-256 of the source file's bytes.
+    pub sha256: String,
+}
+
+/// The custom property that names the source's hash.
+pub const SOURCE_HASH_PROPERTY: &str = "BaosongSourceSha256";
+
 /// Renders one document to .docx bytes.
-pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
+pub fn render(ir: &Ir, rules: &Rules, from: Option<&Provenance>) -> Result<Vec<u8>, Diagnostic> {
     let g = WordGrid::new(rules, &ir.page, ir.landscape);
     let mut w = BodyWriter::new(rules, &g);
     w.document(ir, &[])?;
@@ -135,6 +148,7 @@ pub fn render(ir: &Ir, rules: &Rules) -> Result<Vec<u8>, Diagnostic> {
             mirror: false,
             update_fields: false,
         },
+        from,
     )
 }
 
@@ -182,6 +196,7 @@ pub fn render_volume(vol: &Volume, rules: &Rules, pages: &[usize]) -> Result<Vec
             mirror: vol.duplex,
             update_fields: true,
         },
+        None,
     )
 }
 
@@ -273,7 +288,16 @@ fn package(
     media: Vec<Media>,
     title: &str,
     settings: &parts::SettingsOptions,
+    from: Option<&Provenance>,
 ) -> Result<Vec<u8>, Diagnostic> {
+    let mut props = vec![(
+        "Generator",
+        format!("baosong {}", env!("CARGO_PKG_VERSION")),
+    )];
+    if let Some(p) = from {
+        props.push(("BaosongSource", p.source.clone()));
+        props.push((SOURCE_HASH_PROPERTY, p.sha256.clone()));
+    }
     let mut doc = Xml::part();
     doc.open(
         "w:document",
@@ -301,13 +325,7 @@ fn package(
         ("_rels/.rels", parts::package_rels()),
         ("docProps/core.xml", parts::core(title)),
         ("docProps/app.xml", parts::app()),
-        (
-            "docProps/custom.xml",
-            parts::custom(&[(
-                "Generator",
-                format!("baosong {}", env!("CARGO_PKG_VERSION")),
-            )]),
-        ),
+        ("docProps/custom.xml", parts::custom(&props)),
         ("word/document.xml", doc.into_string()),
         ("word/_rels/document.xml.rels", parts::document_rels(&media)),
         ("word/styles.xml", parts::styles(rules, g)),
