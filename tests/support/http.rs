@@ -12,6 +12,17 @@ pub struct Resp {
     pub body: Vec<u8>,
 }
 
+impl std::fmt::Debug for Resp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "HTTP {}: {}",
+            self.status,
+            String::from_utf8_lossy(&self.body)
+        )
+    }
+}
+
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

@@ -118,21 +118,33 @@ function photosBox(f, items) {
     bs.el('div', { class: 'photos', id: 'photo-cards' }));
 }
 
+// Cards are rebuilt only when the photos change; a check result only
+// updates their lists, so a caption being typed keeps its focus.
 function renderPhotos() {
   const box = document.getElementById('photo-cards');
   if (!box) return;
-  box.replaceChildren(...state.photos.map((p, i) => {
-    const file = (materialDir() ? materialDir() + '/' : '') + p.path;
-    const caption = bs.el('input', { type: 'text', name: 'caption', value: p.caption, placeholder: '照片的文字说明' });
-    caption.addEventListener('input', () => { p.caption = caption.value; changed(); });
-    const list = bs.el('ul', {}, ...p.diagnostics.map((d) => bs.el('li', { class: d.severity === 'error' ? 'err' : 'warn', 'data-code': d.code }, d.message)));
-    return bs.el('div', { class: 'photo' + (p.diagnostics.some((d) => d.severity === 'error') ? ' bad' : ''), 'data-photo': i },
-      bs.el('img', { src: '/api/thumb?path=' + encodeURIComponent(file), alt: p.path }),
-      bs.el('div', { class: 'name', text: p.path }),
-      caption,
-      list,
-      bs.el('button', { type: 'button', onclick: () => { state.photos.splice(i, 1); renderPhotos(); changed(); } }, '移除'));
-  }));
+  const key = state.photos.map((p) => p.path).join('\n');
+  if (box.dataset.key !== key) {
+    box.dataset.key = key;
+    box.replaceChildren(...state.photos.map((p, i) => {
+      const file = (materialDir() ? materialDir() + '/' : '') + p.path;
+      const caption = bs.el('input', { type: 'text', name: 'caption', value: p.caption, placeholder: '照片的文字说明' });
+      caption.addEventListener('input', () => { p.caption = caption.value; changed(); });
+      return bs.el('div', { class: 'photo', 'data-photo': i },
+        bs.el('img', { src: '/api/thumb?path=' + encodeURIComponent(file), alt: p.path }),
+        bs.el('div', { class: 'name', text: p.path }),
+        caption,
+        bs.el('ul', {}),
+        bs.el('button', { type: 'button', onclick: () => { state.photos.splice(i, 1); renderPhotos(); changed(); } }, '移除'));
+    }));
+  }
+  state.photos.forEach((p, i) => {
+    const card = box.querySelector('.photo[data-photo="' + i + '"]');
+    if (!card) return;
+    card.classList.toggle('bad', p.diagnostics.some((d) => d.severity === 'error'));
+    card.querySelector('ul').replaceChildren(...p.diagnostics.map((d) =>
+      bs.el('li', { class: d.severity === 'error' ? 'err' : 'warn', 'data-code': d.code }, d.message)));
+  });
 }
 
 function videosBox(f, items) {
@@ -238,8 +250,6 @@ async function runPreview() {
   applyResult(r);
 }
 
-const nameOf = (code) => code;
-
 function applyResult(r) {
   const chars = document.getElementById('chars');
   chars.textContent = '字数：' + (r.chars === null || r.chars === undefined ? '—' : r.chars) +
@@ -251,7 +261,7 @@ function applyResult(r) {
   document.querySelectorAll('.has-error, .has-warning').forEach((e) => e.classList.remove('has-error', 'has-warning'));
   for (const p of state.photos) p.diagnostics = [];
   const items = r.diagnostics.map((d) => {
-    const li = bs.el('li', { 'data-code': nameOf(d.code), 'data-severity': d.severity, 'data-field': d.field || '' },
+    const li = bs.el('li', { 'data-code': d.code, 'data-severity': d.severity, 'data-field': d.field || '' },
       bs.el('span', { class: 'code', text: d.code }), d.message,
       d.hint ? bs.el('span', { class: 'hint', text: '提示：' + d.hint }) : null);
     li.addEventListener('click', () => focusField(d));

@@ -21,8 +21,9 @@ const last = new Map();
 
 function statusRow(u) {
   const cell = (text, cls) => bs.el('td', { class: cls || '', text });
+  const short = { plan: '工作方案', highlights: '一览表', case: '案例', media: '媒体报道', summary: '总结' };
   const sent = u.sent + ' 份' + (u.sent ? '（' + Object.entries(u.types).filter(([, n]) => n)
-    .map(([t, n]) => (bs.typeLabels[t] || t) + n).join('，') + '）' : '');
+    .map(([t, n]) => (short[t] || t) + ' ' + n).join('，') + '）' : '');
   return bs.el('tr', { 'data-unit': u.unit },
     cell(u.unit + (u.listed ? '' : '（不在名单中）')),
     cell(u.region || ''),
