@@ -300,6 +300,24 @@ fn wrong_codes_lock_out_and_foreign_cookies_are_refused() {
 }
 
 #[test]
+fn parallel_guesses_cannot_pass_the_limit() {
+    let d = tempfile::tempdir().unwrap();
+    let (dir, _codes) = init(d.path());
+    let s = Server::start(&["--office", dir.to_str().unwrap()], d.path());
+    // 40 wrong codes at once from one address: the limit of 10 holds even
+    // when they all arrive before the first is verified.
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let hs: Vec<_> = (0..40)
+            .map(|_| scope.spawn(|| login(&s, "23A-AAAA-BBBB-CCCC").err().unwrap().status))
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let wrong = statuses.iter().filter(|c| **c == 401).count();
+    let locked = statuses.iter().filter(|c| **c == 429).count();
+    assert_eq!((wrong, locked), (10, 30), "{statuses:?}");
+}
+
+#[test]
 fn acknowledged_submissions_survive_kill_9() {
     let d = tempfile::tempdir().unwrap();
     let (dir, codes) = init(d.path());

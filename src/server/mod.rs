@@ -113,6 +113,9 @@ pub fn run(opts: ServeOptions, reporter: &mut Reporter) -> u8 {
             }
         }
     };
+    // The title breaker's dictionary, loaded while the server starts rather
+    // than on the first preview.
+    std::thread::spawn(crate::ir::title::preload);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -121,8 +121,13 @@ async fn login(
     headers: HeaderMap,
     Json(req): Json<LoginReq>,
 ) -> Result<Response, ApiError> {
-    portal(&app)?;
     let from = addr(&peer, &headers);
+    let _slot = portal(&app)?
+        .sessions
+        .verifiers
+        .acquire()
+        .await
+        .map_err(|e| internal(e.to_string()))?;
     let app2 = app.clone();
     let from2 = from.clone();
     let result = blocking(move || {

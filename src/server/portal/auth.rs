@@ -81,9 +81,28 @@ pub fn hash_code(code: &str) -> Result<String, String> {
 }
 
 pub fn verify_code(code: &str, hash: &str) -> bool {
-    Argon2::default()
-        .verify_password(normalize(code).as_bytes(), hash)
-        .is_ok()
+    // On a few threads of their own: each verification allocates ~19 MiB,
+    // and every thread that ever ran one would keep that much in its
+    // allocator arena (100 logins at once held ~700 MiB on the server's
+    // request threads).
+    static VERIFIERS: std::sync::LazyLock<Option<rayon::ThreadPool>> =
+        std::sync::LazyLock::new(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(cores)
+                .thread_name(|i| format!("baosong-verify-{i}"))
+                .build()
+                .ok()
+        });
+    let verify = || {
+        Argon2::default()
+            .verify_password(normalize(code).as_bytes(), hash)
+            .is_ok()
+    };
+    match &*VERIFIERS {
+        Some(pool) => pool.install(verify),
+        None => verify(),
+    }
 }
 
 /// A logged-in unit.
@@ -103,11 +122,25 @@ impl Session {
     }
 }
 
-#[derive(Default)]
 pub struct Sessions {
     /// By SHA-256 of the token.
     map: Mutex<HashMap<String, Session>>,
     failures: Mutex<HashMap<String, Vec<i64>>>,
+    /// Each verification holds ~19 MiB (argon2id's memory cost): at most
+    /// one per core at a time, so a burst of logins queues instead of
+    /// taking the server's memory.
+    pub verifiers: tokio::sync::Semaphore,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Sessions {
+            map: Mutex::default(),
+            failures: Mutex::default(),
+            verifiers: tokio::sync::Semaphore::new(cores),
+        }
+    }
 }
 
 /// Why a login failed.
@@ -151,20 +184,34 @@ impl Sessions {
         Ok(s)
     }
 
-    fn locked(&self, keys: &[String]) -> bool {
-        let cutoff = now() - LOCK_SECS;
-        let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        keys.iter().any(|k| {
-            let v = f.entry(k.clone()).or_default();
-            v.retain(|t| *t > cutoff);
-            v.len() >= MAX_FAILURES
-        })
-    }
-
-    fn fail(&self, keys: &[String]) {
+    /// Counts an attempt before its code is verified, so that parallel
+    /// guesses cannot all slip in under the limit; `None` when locked.
+    fn reserve(&self, keys: &[String]) -> Option<i64> {
+        let t = now();
+        let cutoff = t - LOCK_SECS;
         let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         for k in keys {
-            f.entry(k.clone()).or_default().push(now());
+            let v = f.entry(k.clone()).or_default();
+            v.retain(|x| *x > cutoff);
+            if v.len() >= MAX_FAILURES {
+                return None;
+            }
+        }
+        for k in keys {
+            f.entry(k.clone()).or_default().push(t);
+        }
+        Some(t)
+    }
+
+    /// A right code: its attempt was not a failure.
+    fn release(&self, keys: &[String], t: i64) {
+        let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        for k in keys {
+            if let Some(v) = f.get_mut(k) {
+                if let Some(i) = v.iter().rposition(|x| *x == t) {
+                    v.remove(i);
+                }
+            }
         }
     }
 
@@ -179,9 +226,9 @@ impl Sessions {
             format!("addr:{addr}"),
             format!("code:{}", sha256_hex(normalize(code).as_bytes())),
         ];
-        if self.locked(&keys) {
+        let Some(attempt) = self.reserve(&keys) else {
             return Err(LoginError::Locked);
-        }
+        };
         let unit = unit_number(code)
             .map(|n| store.unit(n))
             .transpose()
@@ -200,9 +247,9 @@ impl Sessions {
             }
         };
         let (Some(unit), true) = (unit, ok) else {
-            self.fail(&keys);
             return Err(LoginError::Wrong);
         };
+        self.release(&keys, attempt);
         let token = crate::server::guard::random_token();
         let session = Session {
             unit_id: unit.id,

@@ -51,7 +51,7 @@ async function refreshStatus() {
     return tr;
   });
   tbody.replaceChildren(...out);
-  document.getElementById('updated').textContent = '更新于 ' + new Date().toLocaleTimeString('zh-CN');
+  document.getElementById('updated').textContent = '更新于 ' + new Date().toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 }
 
 async function refreshStats() {
