@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::check::Context;
-use crate::diag::{code, Diagnostic};
+use crate::diag::{code, Diagnostic, SourceFile};
 use crate::input::collection::{Collection, GroupBy, Order};
 use crate::ir::{self, Ir};
 use crate::model::{DocType, Document};
@@ -102,7 +102,11 @@ fn name_order(
 /// Groups in a stable, documented order: categories in the notice's order;
 /// counties and, within a group, units in the collection's order (roster,
 /// pinyin or strokes); then titles by pinyin, then file paths.
-fn grouped(docs: Vec<(Document, Ir)>, by: GroupBy, order: &Order) -> Vec<Group> {
+fn grouped(
+    docs: Vec<(Document, Ir)>,
+    by: GroupBy,
+    order: &Order,
+) -> (Vec<Group>, Vec<Vec<Arc<SourceFile>>>) {
     let (units, regions): (Vec<String>, Vec<String>) = match order {
         Order::Roster(r) => {
             let mut regions: Vec<String> = Vec::new();
@@ -143,18 +147,21 @@ fn grouped(docs: Vec<(Document, Ir)>, by: GroupBy, order: &Order) -> Vec<Group> 
             .then_with(|| collate(Collation::Pinyin, &ai.title, &bi.title))
             .then_with(|| a.file.path.cmp(&b.file.path))
     });
-    let mut groups: Vec<(Option<String>, Vec<Ir>)> = Vec::new();
+    let mut groups: Vec<(Option<String>, Vec<Ir>, Vec<Arc<SourceFile>>)> = Vec::new();
     for (d, ir) in docs {
         let name = (by != GroupBy::None).then(|| key_of(&d).1);
         match groups.last_mut() {
-            Some((n, v)) if *n == name => v.push(ir),
-            _ => groups.push((name, vec![ir])),
+            Some((n, v, f)) if *n == name => {
+                v.push(ir);
+                f.push(d.file);
+            }
+            _ => groups.push((name, vec![ir], vec![d.file])),
         }
     }
     groups
         .into_iter()
-        .map(|(name, cases)| Group { name, cases })
-        .collect()
+        .map(|(name, cases, files)| (Group { name, cases }, files))
+        .unzip()
 }
 
 /// Checks every matched material; splits them into the cases to bind and
@@ -197,47 +204,17 @@ fn choose(
     chosen
 }
 
-/// Intermediate documents with photos resampled for print, in parallel;
-/// originals are dropped as soon as their print copy exists.
-fn lay_out(
-    chosen: Vec<Document>,
-    rules: &Rules,
-    coll: &Collection,
-    cache: &Path,
-    out: &mut Compiled,
-    progress: &(dyn Fn(Progress) + Sync),
-) -> Vec<(Document, Ir)> {
-    let total = chosen.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
+/// Intermediate documents of the chosen cases, in parallel; their photos
+/// are still the originals (see `resample_all`).
+fn prepare(chosen: Vec<Document>, rules: &Rules, out: &mut Compiled) -> Vec<(Document, Ir)> {
     let built: Vec<Result<(Document, Ir), Vec<Diagnostic>>> = chosen
         .into_par_iter()
         .map(|doc| {
             let mut diags = Vec::new();
-            let r = match ir::build(&doc, rules, &mut diags) {
-                Some(mut ir) => {
-                    for f in &mut ir.figures {
-                        let Ok(photo) = &f.photo else { continue };
-                        match crate::photo::resample(photo, f.width_mm, coll.photo_dpi, Some(cache))
-                        {
-                            Ok(p) => f.photo = Ok(p),
-                            Err(e) => diags.push(ir::photo_error(&e, "").in_file(&doc.file)),
-                        }
-                    }
-                    if diags.iter().any(|d| d.is_error()) {
-                        Err(diags)
-                    } else {
-                        Ok((doc, ir))
-                    }
-                }
-                None => Err(diags),
-            };
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(Progress {
-                stage: "处理照片",
-                done: n,
-                total,
-            });
-            r
+            match ir::build(&doc, rules, &mut diags) {
+                Some(ir) if !diags.iter().any(|d| d.is_error()) => Ok((doc, ir)),
+                _ => Err(diags),
+            }
         })
         .collect();
     let mut docs = Vec::new();
@@ -246,13 +223,85 @@ fn lay_out(
             Ok(x) => docs.push(x),
             Err(ds) => {
                 if let Some(f) = ds.iter().find_map(|d| d.file.clone()) {
-                    out.left_out.push((f.path.clone(), "照片无法处理".into()));
+                    out.left_out.push((f.path.clone(), "无法排版".into()));
                 }
                 out.diagnostics.extend(ds);
             }
         }
     }
     docs
+}
+
+/// Where a photo is in the volume: group, case, figure.
+type At = (usize, usize, usize);
+
+/// Every photo of the volume resampled for print (in parallel, a bounded
+/// number decoded at a time: one per worker), by position; the originals
+/// are only read, never kept.
+fn resample_all(
+    volume: &Volume,
+    coll: &Collection,
+    cache: &Path,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Vec<(At, Result<crate::photo::Photo, crate::photo::PhotoError>)> {
+    let mut jobs = Vec::new();
+    for (g, group) in volume.groups.iter().enumerate() {
+        for (c, ir) in group.cases.iter().enumerate() {
+            for (f, fig) in ir.figures.iter().enumerate() {
+                if let Ok(photo) = &fig.photo {
+                    jobs.push(((g, c, f), photo, fig.width_mm));
+                }
+            }
+        }
+    }
+    let total = jobs.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    jobs.into_par_iter()
+        .map(|(at, photo, width_mm)| {
+            let r = crate::photo::resample(
+                photo,
+                width_mm,
+                coll.photo_dpi,
+                coll.photo_quality,
+                Some(cache),
+            );
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(Progress {
+                stage: "处理照片",
+                done: n,
+                total,
+            });
+            (at, r)
+        })
+        .collect()
+}
+
+fn nothing_to_bind(mut out: Compiled, coll: &Collection) -> Compiled {
+    out.diagnostics.push(
+        Diagnostic::new(code::UNREADABLE, "没有可以收入汇编的案例")
+            .in_file(&coll.file)
+            .hint("请检查 sources 是否指向各校报送的材料，以及这些材料是否有错误（可先运行 baosong check）"),
+    );
+    out.failed = true;
+    out
+}
+
+/// Removes the cases at `at` (group, case), and groups left empty.
+fn drop_cases(volume: &mut Volume, files: &mut Vec<Vec<Arc<SourceFile>>>, at: &[(usize, usize)]) {
+    for (g, (group, fs)) in volume.groups.iter_mut().zip(files.iter_mut()).enumerate() {
+        let mut c = 0;
+        group.cases.retain(|_| {
+            c += 1;
+            !at.contains(&(g, c - 1))
+        });
+        let mut c = 0;
+        fs.retain(|_| {
+            c += 1;
+            !at.contains(&(g, c - 1))
+        });
+    }
+    volume.groups.retain(|g| !g.cases.is_empty());
+    files.retain(|f| !f.is_empty());
 }
 
 /// Binds the collection's cases into one volume and writes it.
@@ -284,25 +333,19 @@ pub fn compile(
     let rules = Arc::new(rules);
     let chosen = choose(&files, &rules, opts, &mut out, progress);
     let cache = opts.out_dir.join(".baosong-cache");
-    let docs = lay_out(chosen, &rules, coll, &cache, &mut out, progress);
-    out.cases = docs.len();
+    let docs = prepare(chosen, &rules, &mut out);
     if docs.is_empty() {
-        out.diagnostics.push(
-            Diagnostic::new(code::UNREADABLE, "没有可以收入汇编的案例")
-                .in_file(&coll.file)
-                .hint("请检查 sources 是否指向各校报送的材料，以及这些材料是否有错误（可先运行 baosong check）"),
-        );
-        out.failed = true;
-        return out;
+        return nothing_to_bind(out, coll);
     }
     let title_max = ir::title_max_em(&rules, &rules.page);
-    let volume = Volume {
+    let (groups, mut files) = grouped(docs, coll.group_by, &coll.order);
+    let mut volume = Volume {
         title_lines: ir::title::break_lines(&coll.title, title_max),
         title: coll.title.clone(),
         issuer: coll.issuer.clone(),
         date: coll.date.chinese(),
         duplex: coll.duplex,
-        groups: grouped(docs, coll.group_by, &coll.order),
+        groups,
     };
     let fonts = crate::fonts::FontSet::load(
         &rules,
@@ -316,13 +359,43 @@ pub fn compile(
             return out;
         }
     }
-    progress(Progress {
-        stage: "排版",
-        done: 0,
-        total: 1,
+    // The layout needs only the photos' sizes (it draws stand-ins), so it
+    // runs beside the resampling instead of after it. The PDF is laid out
+    // before the Word file is written: its page numbers fill the contents.
+    let (resampled, mut laid) = std::thread::scope(|s| {
+        let photos = s.spawn(|| resample_all(&volume, coll, &cache, progress));
+        let laid = crate::render::volume::render_pdf(&volume, &rules, &fonts, &cache);
+        let resampled = photos
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (resampled, laid)
     });
-    // The PDF is laid out first: its page numbers fill the Word contents.
-    let (pdf, pages) = match crate::render::volume::render_pdf(&volume, &rules, &fonts) {
+    let mut broken: Vec<(usize, usize)> = Vec::new();
+    for ((g, c, f), r) in resampled {
+        match r {
+            Ok(p) => volume.groups[g].cases[c].figures[f].photo = Ok(p),
+            Err(e) => {
+                let file = &files[g][c];
+                out.diagnostics.push(ir::photo_error(&e, "").in_file(file));
+                if !broken.contains(&(g, c)) {
+                    out.left_out
+                        .push((file.path.clone(), "照片无法处理".into()));
+                    broken.push((g, c));
+                }
+            }
+        }
+    }
+    if !broken.is_empty() {
+        // Rare (a photo that passed the check but does not decode): leave
+        // those cases out and lay the volume out again without them.
+        drop_cases(&mut volume, &mut files, &broken);
+        if volume.groups.is_empty() {
+            return nothing_to_bind(out, coll);
+        }
+        laid = crate::render::volume::render_pdf(&volume, &rules, &fonts, &cache);
+    }
+    out.cases = volume.groups.iter().map(|g| g.cases.len()).sum();
+    let laid = match laid {
         Ok(x) => x,
         Err(d) => {
             out.diagnostics.push(d);
@@ -332,28 +405,33 @@ pub fn compile(
     };
     let stem = crate::names::sanitize(&coll.title, rules.output.max_name_chars);
     let inputs = vec![coll.file.path.clone()];
-    let write = |ext: &str, made: Result<Vec<u8>, Diagnostic>, out: &mut Compiled| {
-        let path = opts.out_dir.join(format!("{stem}.{ext}"));
-        match made.and_then(|bytes| crate::output::write_atomic(&path, &bytes, &inputs)) {
-            Ok(()) => out.written.push(path),
-            Err(d) => {
-                out.diagnostics.push(d);
-                out.failed = true;
+    let emit =
+        |ext: &str,
+         stage: &'static str,
+         fill: &mut dyn FnMut(&mut dyn crate::output::WriteSeek) -> Result<(), Diagnostic>,
+         out: &mut Compiled| {
+            progress(Progress {
+                stage,
+                done: 0,
+                total: 1,
+            });
+            let path = opts.out_dir.join(format!("{stem}.{ext}"));
+            match crate::output::write_atomic_with(&path, &inputs, fill) {
+                Ok(()) => out.written.push(path),
+                Err(d) => {
+                    out.diagnostics.push(d);
+                    out.failed = true;
+                }
             }
-        }
-    };
+        };
     if opts.pdf {
-        write("pdf", Ok(pdf), &mut out);
+        emit("pdf", "生成 PDF", &mut |w| laid.write(&volume, w), &mut out);
     }
     if opts.docx {
-        progress(Progress {
-            stage: "生成 Word",
-            done: 0,
-            total: 1,
-        });
-        write(
+        emit(
             "docx",
-            crate::render::docx::render_volume(&volume, &rules, &pages),
+            "生成 Word",
+            &mut |w| crate::render::docx::render_volume(&volume, &rules, &laid.pages, w),
             &mut out,
         );
     }

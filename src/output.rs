@@ -2,12 +2,29 @@
 //! file in the destination folder and is renamed over the target, so a
 //! killed run leaves the old file or the new one, never half of one.
 
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
+
+/// Where outputs are written: a file, which zip packages also seek in.
+pub trait WriteSeek: Write + Seek {}
+impl<T: Write + Seek> WriteSeek for T {}
 
 use crate::diag::{code, Diagnostic};
 
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), Diagnostic> {
+    write_atomic_with(path, inputs, &mut |w| {
+        w.write_all(bytes)
+            .map_err(|e| Diagnostic::new(code::WRITE, crate::files::io_reason(&e)))
+    })
+}
+
+/// As `write_atomic`, with the content written by `fill` (streamed: a
+/// volume's PDF is never held whole in memory).
+pub fn write_atomic_with(
+    path: &Path,
+    inputs: &[PathBuf],
+    fill: &mut dyn FnMut(&mut dyn WriteSeek) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
     let err = |what: String| {
         Diagnostic::new(code::WRITE, format!("无法写入 {}：{what}", path.display()))
             .hint("请检查输出文件夹是否存在、是否有写入权限，以及文件是否正被 Word 或 WPS 打开")
@@ -31,8 +48,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(),
     let mut tmp = builder
         .tempfile_in(&dir)
         .map_err(|e| err(crate::files::io_reason(&e)))?;
-    tmp.write_all(bytes)
-        .map_err(|e| err(crate::files::io_reason(&e)))?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        fill(&mut w).map_err(|d| err(d.message))?;
+        w.flush().map_err(|e| err(crate::files::io_reason(&e)))?;
+    }
     tmp.as_file()
         .sync_all()
         .map_err(|e| err(crate::files::io_reason(&e)))?;

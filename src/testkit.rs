@@ -11,22 +11,26 @@ pub fn jpeg(w: u32, h: u32, orientation: Option<u16>) -> Vec<u8> {
         &mut out, 80,
     ))
     .unwrap();
-    if let Some(o) = orientation {
-        // APP1 Exif segment with one IFD entry: Orientation (0x0112), SHORT.
-        let mut tiff =
-            b"MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01".to_vec();
-        tiff.extend_from_slice(&o.to_be_bytes());
-        tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
-        let mut seg = b"Exif\x00\x00".to_vec();
-        seg.extend_from_slice(&tiff);
-        let len = (seg.len() + 2) as u16;
-        let mut with = vec![0xFF, 0xD8, 0xFF, 0xE1];
-        with.extend_from_slice(&len.to_be_bytes());
-        with.extend_from_slice(&seg);
-        with.extend_from_slice(&out[2..]);
-        out = with;
+    match orientation {
+        Some(o) => with_orientation(&out, o),
+        None => out,
     }
-    out
+}
+
+/// A JPEG with an EXIF orientation segment put in front of its own.
+pub fn with_orientation(jpeg: &[u8], o: u16) -> Vec<u8> {
+    // APP1 Exif segment with one IFD entry: Orientation (0x0112), SHORT.
+    let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01".to_vec();
+    tiff.extend_from_slice(&o.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    let mut seg = b"Exif\x00\x00".to_vec();
+    seg.extend_from_slice(&tiff);
+    let len = (seg.len() + 2) as u16;
+    let mut with = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    with.extend_from_slice(&len.to_be_bytes());
+    with.extend_from_slice(&seg);
+    with.extend_from_slice(&jpeg[2..]);
+    with
 }
 
 /// A photo-like JPEG with its own content: soft shapes and per-pixel

@@ -271,27 +271,37 @@ fn rotated_photo_is_upright_in_word() {
     let dir = tempfile::tempdir().unwrap();
     // Stored 900×600 with EXIF orientation 6: displayed portrait.
     write_case(dir.path(), "case.toml", 2, &[(900, 600, Some(6))]);
+    let original = std::fs::read(dir.path().join("photos/00.jpg")).unwrap();
     build_ok(dir.path(), "case.toml", &["--format", "docx"]);
     let docx = dir.path().join("case.docx");
     let doc_xml = zip_part(&docx, "word/document.xml");
     let doc = roxmltree::Document::parse(&doc_xml).unwrap();
-    let ext = doc
-        .descendants()
-        .find(|n| n.tag_name().name() == "extent")
-        .unwrap();
-    let cx: u64 = ext.attribute("cx").unwrap().parse().unwrap();
-    let cy: u64 = ext.attribute("cy").unwrap().parse().unwrap();
-    assert!(cy > cx, "portrait: {cx}×{cy}");
-    assert_eq!(cy, 150 * 36000, "portrait photos capped at 150 mm");
+    let find = |name: &str| {
+        doc.descendants()
+            .find(|n| n.tag_name().name() == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    let num = |n: roxmltree::Node, a: &str| -> i64 { n.attribute(a).unwrap().parse().unwrap() };
+    // Word's own way (as when a phone photo is inserted by hand): the
+    // picture as stored, turned a quarter by the drawing; the extent is the
+    // unturned size and effectExtent makes the box on the page portrait.
+    let (ext, eff, xfrm) = (find("extent"), find("effectExtent"), find("xfrm"));
+    assert_eq!(xfrm.attribute("rot"), Some("5400000"));
+    let (cx, cy) = (num(ext, "cx"), num(ext, "cy"));
+    assert_eq!(cy * 3, cx * 2, "stored 3:2 landscape: {cx}×{cy}");
+    let shown_w = cx + num(eff, "l") + num(eff, "r");
+    let shown_h = cy + num(eff, "t") + num(eff, "b");
+    assert_eq!(shown_h, 150 * 36000, "portrait photos capped at 150 mm");
+    assert_eq!(shown_w, 100 * 36000);
+    // Never decoded: the original bytes, whose EXIF tag Word, WPS and
+    // LibreOffice ignore inside a document.
     let media = zip_names(&docx)
         .into_iter()
         .find(|n| n.starts_with("word/media/"))
         .unwrap();
-    let p = baosong::photo::Photo::from_bytes(zip_bytes(&docx, &media).into(), u64::MAX).unwrap();
-    assert_eq!(
-        (p.stored_px, p.orientation),
-        ((600, 900), 1),
-        "pixels turned, no EXIF rotation left"
+    assert!(
+        zip_bytes(&docx, &media) == original,
+        "the photo is embedded as it is"
     );
 }
 
@@ -323,6 +333,126 @@ fn bad_input_is_reported_with_position_and_writes_nothing() {
     assert_eq!(first["code"], "B0002");
     assert_eq!(first["line"], 1);
     assert_eq!(first["column"], 1);
+}
+
+/// Centre of the pixels of a colour on every page of a PDF (rendered at 30
+/// dpi), in page pixels; None when there are none.
+fn centre_of(
+    pages: &[image::RgbImage],
+    want: fn(&image::Rgb<u8>) -> bool,
+) -> Option<(usize, f64, f64)> {
+    for (n, img) in pages.iter().enumerate() {
+        let (mut sx, mut sy, mut k) = (0.0, 0.0, 0.0);
+        for (x, y, p) in img.enumerate_pixels() {
+            if want(p) {
+                sx += x as f64;
+                sy += y as f64;
+                k += 1.0;
+            }
+        }
+        if k > 20.0 {
+            return Some((n, sx / k, sy / k));
+        }
+    }
+    None
+}
+
+#[test]
+fn photos_in_the_pdf_are_the_originals_drawn_upright() {
+    if !have("pdfimages") || !have("pdftoppm") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_case(
+        dir.path(),
+        "case.toml",
+        1,
+        &[(60, 40, None), (60, 40, None)],
+    );
+    // Stored 600×400, left half red and right half blue, EXIF 6 (turn
+    // clockwise): shown portrait with red on top.
+    let img = image::RgbImage::from_fn(600, 400, |x, _| {
+        if x < 300 {
+            image::Rgb([220, 0, 0])
+        } else {
+            image::Rgb([0, 0, 220])
+        }
+    });
+    let mut plain = Vec::new();
+    img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+        &mut plain, 90,
+    ))
+    .unwrap();
+    let turned = baosong::testkit::with_orientation(&plain, 6);
+    std::fs::write(dir.path().join("photos/00.jpg"), &turned).unwrap();
+    // A PNG goes in too (Typst re-encodes it; no stand-in).
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(300, 200, image::Rgb([0, 200, 0]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    std::fs::write(dir.path().join("photos/01.jpg"), &png).unwrap();
+    let o = run(
+        &["build", "case.toml", "--format", "pdf", "--force"],
+        dir.path(),
+    );
+    assert!(
+        stderr(&o).contains("B0202"),
+        "the PNG is named: {}",
+        stderr(&o)
+    );
+    let pdf = dir.path().join("case.pdf");
+    assert_valid_pdf(&pdf);
+    // The JPEG's stream is the original file, byte for byte.
+    let out = dir.path().join("img");
+    tool(
+        "pdfimages",
+        &["-j", pdf.to_str().unwrap(), out.to_str().unwrap()],
+    );
+    let jpgs: Vec<Vec<u8>> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name().unwrap().to_string_lossy().starts_with("img")
+                && p.extension().is_some_and(|e| e == "jpg")
+        })
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert_eq!(jpgs.len(), 1, "one JPEG image (the PNG is not one)");
+    assert!(jpgs[0] == turned, "embedded as it is, never decoded");
+    // Drawn upright: red above blue, side by side horizontally.
+    let prefix = dir.path().join("page");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "30",
+            "-png",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("page"))
+        .collect();
+    pages.sort();
+    let pages: Vec<image::RgbImage> = pages
+        .iter()
+        .map(|p| image::open(p).unwrap().to_rgb8())
+        .collect();
+    let red = centre_of(&pages, |p| p[0] > 150 && p[1] < 80 && p[2] < 80).expect("red drawn");
+    let blue = centre_of(&pages, |p| p[2] > 150 && p[0] < 80 && p[1] < 80).expect("blue drawn");
+    assert_eq!(red.0, blue.0, "one photo, one page");
+    assert!(red.2 + 5.0 < blue.2, "red above blue: {red:?} {blue:?}");
+    assert!(
+        (red.1 - blue.1).abs() < 3.0,
+        "not side by side: {red:?} {blue:?}"
+    );
+    assert!(
+        centre_of(&pages, |p| p[1] > 150 && p[0] < 80 && p[2] < 80).is_some(),
+        "the PNG drawn"
+    );
 }
 
 #[test]

@@ -161,7 +161,8 @@ pub fn build(doc: &Document, rules: &Rules, diags: &mut Vec<Diagnostic>) -> Opti
     let mut figures = Vec::new();
     for m in &doc.photos {
         let caption = m.caption.as_ref().map(|c| one_line(&c.value));
-        match Photo::read(&m.resolved, rules.photo.max_pixels) {
+        // The check has read each photo whole; its headers are enough here.
+        match Photo::open_headers(&m.resolved, rules.photo.max_pixels) {
             Ok(photo) => {
                 let (w, h) = figure_size(&photo, page.text_width_mm(), rules.photo.max_height_mm);
                 figures.push(Figure {

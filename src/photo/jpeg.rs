@@ -127,6 +127,21 @@ fn is_progressive_sof(marker: u8) -> bool {
 /// frame header, and `Err(Malformed)` when it cannot be read that far or
 /// when its structure is impossible.
 pub fn scan<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<JpegStructure, JpegError> {
+    scan_with(r, file_len, false)
+}
+
+/// As `scan`, but stops at the first scan (SOS): size, layout and
+/// orientation without reading the image data, for a file `scan` has
+/// already found whole. `image_end` is then the file's length.
+pub fn scan_headers<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<JpegStructure, JpegError> {
+    scan_with(r, file_len, true)
+}
+
+fn scan_with<R: Read + Seek>(
+    r: &mut R,
+    file_len: u64,
+    headers_only: bool,
+) -> Result<JpegStructure, JpegError> {
     r.seek(SeekFrom::Start(0))?;
     let mut input = Input::new(r, file_len);
     if input.byte()? != Some(0xFF) || input.byte()? != Some(SOI) {
@@ -174,6 +189,10 @@ pub fn scan<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<JpegStructure, J
         }
         let payload = u64::from(length - 2);
 
+        if marker == SOS && headers_only && frame.is_some() {
+            scans += 1;
+            break Some(file_len);
+        }
         let wanted = (is_sof(marker) && frame.is_none()) || matches!(marker, APP1 | APP2 | APP14);
         if !wanted {
             if !input.skip(payload)? {
@@ -946,6 +965,21 @@ mod tests {
             "read {} of {} bytes",
             r.read,
             bytes.len()
+        );
+    }
+
+    #[test]
+    fn headers_only_stops_at_the_image_data() {
+        let whole = crate::testkit::jpeg(64, 48, Some(6));
+        let cut = &whole[..whole.len() - 40];
+        let s = scan(&mut Cursor::new(cut), cut.len() as u64).unwrap();
+        assert!(s.is_truncated());
+        let h = scan_headers(&mut Cursor::new(cut), cut.len() as u64).unwrap();
+        assert_eq!((h.width, h.height, h.exif_orientation), (64, 48, Some(6)));
+        assert_eq!(
+            h.image_end,
+            Some(cut.len() as u64),
+            "not read, so not judged"
         );
     }
 

@@ -1,5 +1,6 @@
 //! PDF through Typst as a library: the intermediate document goes in as
-//! JSON data, photos as virtual files, fonts from our `FontSet`.
+//! JSON data, JPEG photos as tiny stand-ins swapped for the originals after
+//! layout (`pdf_images`), fonts from our `FontSet`.
 
 use serde_json::{json, Value};
 use typst::foundations::{Bytes, Smart};
@@ -16,7 +17,6 @@ pub const TEMPLATE: &str = include_str!("../../templates/document.typ");
 /// Shared by the document and volume templates, served as `/lib.typ`.
 pub const LIB: &str = include_str!("../../templates/lib.typ");
 
-/// The data the template reads as `/document.json`.
 /// Faces, sizes and tracking of every role, as the templates read them.
 pub fn roles_data(rules: &Rules, fonts: &FontSet) -> Value {
     let mut roles = serde_json::Map::new();
@@ -98,19 +98,55 @@ pub fn content_data(ir: &Ir, prefix: &str) -> Value {
     })
 }
 
-/// The photo files of a document, for the World.
-pub fn media_files(ir: &Ir, prefix: &str) -> Vec<(String, Bytes)> {
+/// Whether a photo is laid out as a stand-in: JPEGs, whose data the PDF
+/// keeps as it is. Others (PNG) Typst must re-encode, so it gets them whole.
+fn stands_in(p: &crate::photo::Photo) -> bool {
+    p.format == crate::photo::Format::Jpeg
+}
+
+/// The photos of a document laid out as stand-ins, in the order
+/// `media_files` numbers them.
+pub fn photos_of(ir: &Ir) -> impl Iterator<Item = &crate::photo::Photo> {
+    ir.figures
+        .iter()
+        .filter_map(|f| f.photo.as_ref().ok())
+        .filter(|p| stands_in(p))
+}
+
+/// The photo files of a document, for the World: stand-ins for JPEGs
+/// unless `real` (the photos go in after layout, see `pdf_images`;
+/// numbered from `*next`, in the order of `photos_of`), else the photos
+/// themselves.
+pub fn media_files(ir: &Ir, prefix: &str, real: bool, next: &mut usize) -> Vec<(String, Bytes)> {
     ir.figures
         .iter()
         .enumerate()
         .filter_map(|(i, f)| {
             let p = f.photo.as_ref().ok()?;
-            Some((
-                media_path(&format!("{prefix}{i}"), p.format.ext()),
-                Bytes::new(p.bytes.clone()),
-            ))
+            let bytes = if real || !stands_in(p) {
+                Bytes::new(p.bytes().ok()?)
+            } else {
+                *next += 1;
+                Bytes::new(super::pdf_images::placeholder(*next - 1))
+            };
+            Some((media_path(&format!("{prefix}{i}"), p.format.ext()), bytes))
         })
         .collect()
+}
+
+/// A Typst PDF with its stand-ins replaced by the photos, into `out`.
+pub fn with_photos(
+    pdf: &[u8],
+    photos: &[&crate::photo::Photo],
+    out: &mut dyn std::io::Write,
+) -> Result<(), Diagnostic> {
+    if photos.is_empty() {
+        return out
+            .write_all(pdf)
+            .map_err(|e| Diagnostic::new(code::WRITE, crate::files::io_reason(&e)));
+    }
+    super::pdf_images::substitute(pdf, photos, out)
+        .map_err(|m| Diagnostic::new(code::INTERNAL, format!("照片放入 PDF 时出错：{m}")))
 }
 
 /// Replaces, in every text of the data, the characters no face of `fonts`
@@ -179,7 +215,13 @@ pub fn render_with(
         ),
         ("/lib.typ".to_string(), Bytes::new(LIB.as_bytes())),
     ];
-    files.extend(media_files(ir, ""));
+    // PDF/A wants colour spaces only Typst writes right: photos go in whole.
+    files.extend(media_files(ir, "", pdf_a, &mut 0));
+    let photos: Vec<_> = if pdf_a {
+        vec![]
+    } else {
+        photos_of(ir).collect()
+    };
     let (pdf, _) = compile_with(
         template,
         files,
@@ -187,20 +229,14 @@ pub fn render_with(
         &format!("baosong:{}", ir.title),
         pdf_a,
     )?;
-    Ok(pdf)
+    let size: u64 = photos.iter().map(|p| p.len).sum();
+    let mut out = Vec::with_capacity(pdf.len() + size as usize);
+    with_photos(&pdf, &photos, &mut out)?;
+    Ok(out)
 }
 
 /// Compiles a template with its files and exports the PDF; also returns
 /// the laid-out document so callers can ask where things landed.
-pub fn compile(
-    template: &str,
-    files: Vec<(String, Bytes)>,
-    fonts: &FontSet,
-    ident: &str,
-) -> Result<(Vec<u8>, PagedDocument), Diagnostic> {
-    compile_with(template, files, fonts, ident, false)
-}
-
 pub fn compile_with(
     template: &str,
     files: Vec<(String, Bytes)>,
@@ -208,9 +244,24 @@ pub fn compile_with(
     ident: &str,
     pdf_a: bool,
 ) -> Result<(Vec<u8>, PagedDocument), Diagnostic> {
+    let document = lay_out(template, files, fonts)?;
+    let pdf = export(&document, ident, pdf_a)?;
+    Ok((pdf, document))
+}
+
+/// Lays a template out with its files.
+pub fn lay_out(
+    template: &str,
+    files: Vec<(String, Bytes)>,
+    fonts: &FontSet,
+) -> Result<PagedDocument, Diagnostic> {
     let world = MemoryWorld::new(template, files, fonts.fonts.clone(), fonts.book.clone());
     let warned = typst::compile::<PagedDocument>(&world);
-    let document = warned.output.map_err(|errs| template_error(&errs[..]))?;
+    warned.output.map_err(|errs| template_error(&errs[..]))
+}
+
+/// A laid-out document as PDF.
+pub fn export(document: &PagedDocument, ident: &str, pdf_a: bool) -> Result<Vec<u8>, Diagnostic> {
     let options = typst_pdf::PdfOptions {
         // A stable identifier and no timestamp: same input, same bytes.
         ident: Smart::Custom(ident.to_string()),
@@ -229,8 +280,7 @@ pub fn compile_with(
         },
         ..Default::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|errs| template_error(&errs))?;
-    Ok((pdf, document))
+    typst_pdf::pdf(document, &options).map_err(|errs| template_error(&errs))
 }
 
 /// The date written into archival PDFs.

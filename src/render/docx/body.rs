@@ -1,11 +1,9 @@
 //! The content of document.xml: paragraphs, runs, tables, pictures and
 //! section properties, each written in schema order.
 
-use std::sync::Arc;
-
 use super::xml::Xml;
 use super::WordGrid;
-use crate::diag::{code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::ir::{Block, Figure, Ir, Table};
 use crate::rules::{Role, Rules, EMU_PER_MM};
 
@@ -35,7 +33,8 @@ pub(super) struct Media {
     /// Part name under `word/`, e.g. `media/image1.jpeg`.
     pub target: String,
     pub rid: String,
-    pub bytes: Arc<[u8]>,
+    /// Streamed into the package when it is written.
+    pub data: crate::photo::Data,
 }
 
 /// Line spacing of a paragraph, in twips.
@@ -394,12 +393,9 @@ impl<'a> BodyWriter<'a> {
 
     fn figure(&mut self, f: &Figure) -> Result<(), Diagnostic> {
         match &f.photo {
-            Ok(photo) => {
-                let (bytes, format) = photo.upright_bytes().map_err(|e| {
-                    Diagnostic::new(code::PHOTO_CORRUPT, format!("照片无法转正：{e:?}"))
-                })?;
-                self.picture(f, bytes, format.ext());
-            }
+            // Turned by the drawing, not by decoding: Word, WPS and
+            // LibreOffice rotate and flip pictures themselves.
+            Ok(photo) => self.picture(f, photo),
             Err(why) => self.placeholder(f, why),
         }
         if let Some(c) = &f.caption {
@@ -459,24 +455,40 @@ impl<'a> BodyWriter<'a> {
         x.close("w:tc").close("w:tr").close("w:tbl");
     }
 
-    fn picture(&mut self, f: &Figure, bytes: Arc<[u8]>, ext: &str) {
+    fn picture(&mut self, f: &Figure, photo: &crate::photo::Photo) {
         let n = self.media.len() + 1;
         let rid = format!("rIdImage{n}");
-        let target = format!("media/image{n}.{ext}");
+        let target = format!("media/image{n}.{}", photo.format.ext());
         let (cx, cy) = (
             (f.width_mm * EMU_PER_MM).round() as i64,
             (f.height_mm * EMU_PER_MM).round() as i64,
         );
+        // The picture as stored, turned and flipped into the box shown: a
+        // quarter turn swaps the sides, and the layout box stays the one
+        // shown (effectExtent makes up the difference).
+        let (rot, flip_h, flip_v) = match photo.orientation {
+            2 => (0, true, false),
+            3 => (10_800_000, false, false),
+            4 => (0, false, true),
+            5 => (16_200_000, true, false),
+            6 => (5_400_000, false, false),
+            7 => (5_400_000, true, false),
+            8 => (16_200_000, false, false),
+            _ => (0, false, false),
+        };
+        let quarter = rot == 5_400_000 || rot == 16_200_000;
+        let (sx, sy) = if quarter { (cy, cx) } else { (cx, cy) };
+        let (el, et) = ((cx - sx) / 2, (cy - sy) / 2);
         let mut x = Xml::fragment();
         x.open("w:r", &[]).open("w:drawing", &[]);
         x.open(
             "wp:inline",
             &[("distT", &0), ("distB", &0), ("distL", &0), ("distR", &0)],
         );
-        x.empty("wp:extent", &[("cx", &cx), ("cy", &cy)]);
+        x.empty("wp:extent", &[("cx", &sx), ("cy", &sy)]);
         x.empty(
             "wp:effectExtent",
-            &[("l", &0), ("t", &0), ("r", &0), ("b", &0)],
+            &[("l", &el), ("t", &et), ("r", &el), ("b", &et)],
         );
         let name = format!("图片 {n}");
         x.empty("wp:docPr", &[("id", &n), ("name", &name)]);
@@ -500,9 +512,15 @@ impl<'a> BodyWriter<'a> {
             .empty("a:fillRect", &[])
             .close("a:stretch")
             .close("pic:blipFill");
-        x.open("pic:spPr", &[]).open("a:xfrm", &[]);
+        x.open("pic:spPr", &[]);
+        match (rot, flip_h, flip_v) {
+            (0, false, false) => x.open("a:xfrm", &[]),
+            (r, true, _) => x.open("a:xfrm", &[("rot", &r), ("flipH", &1)]),
+            (r, _, true) => x.open("a:xfrm", &[("rot", &r), ("flipV", &1)]),
+            (r, false, false) => x.open("a:xfrm", &[("rot", &r)]),
+        };
         x.empty("a:off", &[("x", &0), ("y", &0)])
-            .empty("a:ext", &[("cx", &cx), ("cy", &cy)])
+            .empty("a:ext", &[("cx", &sx), ("cy", &sy)])
             .close("a:xfrm");
         x.open("a:prstGeom", &[("prst", &"rect")])
             .empty("a:avLst", &[])
@@ -524,7 +542,11 @@ impl<'a> BodyWriter<'a> {
             },
             x.into_string(),
         );
-        self.media.push(Media { target, rid, bytes });
+        self.media.push(Media {
+            target,
+            rid,
+            data: photo.data.clone(),
+        });
     }
 }
 

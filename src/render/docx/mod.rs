@@ -133,15 +133,27 @@ pub const SOURCE_HASH_PROPERTY: &str = "BaosongSourceSha256";
 
 /// Renders one document to .docx bytes.
 pub fn render(ir: &Ir, rules: &Rules, from: Option<&Provenance>) -> Result<Vec<u8>, Diagnostic> {
+    let mut out = Cursor::new(Vec::new());
+    render_into(ir, rules, from, &mut out)?;
+    Ok(out.into_inner())
+}
+
+fn render_into(
+    ir: &Ir,
+    rules: &Rules,
+    from: Option<&Provenance>,
+    out: &mut dyn crate::output::WriteSeek,
+) -> Result<(), Diagnostic> {
     let g = WordGrid::new(rules, &ir.page, ir.landscape);
     let mut w = BodyWriter::new(rules, &g);
     w.document(ir, &[])?;
     let (body, media) = w.finish();
     let sect = g.sect(true, None, false);
     package(
+        out,
         rules,
         &g,
-        &format!("{body}{sect}"),
+        &[&body, &sect],
         media,
         &ir.title,
         &parts::SettingsOptions {
@@ -157,7 +169,13 @@ pub fn render(ir: &Ir, rules: &Rules, from: Option<&Provenance>) -> Result<Vec<u
 /// The contents is a real TOC field over TC entries in the case titles; its
 /// cached result already holds the page numbers of our own PDF layout
 /// (`pages`), so it is right before Word or LibreOffice updates it.
-pub fn render_volume(vol: &Volume, rules: &Rules, pages: &[usize]) -> Result<Vec<u8>, Diagnostic> {
+/// Written into `out` as it is made: the photos stream from disk.
+pub fn render_volume(
+    vol: &Volume,
+    rules: &Rules,
+    pages: &[usize],
+    out: &mut dyn crate::output::WriteSeek,
+) -> Result<(), Diagnostic> {
     let g = WordGrid::new(rules, &rules.page, false);
     let mut w = BodyWriter::new(rules, &g);
     front_matter(&mut w, vol, pages);
@@ -187,9 +205,10 @@ pub fn render_volume(vol: &Volume, rules: &Rules, pages: &[usize]) -> Result<Vec
     let (body, media) = w.finish();
     let last = g.sect(total == 1, Some(start), total == 1);
     package(
+        out,
         rules,
         &g,
-        &format!("{body}{last}"),
+        &[&body, &last],
         media,
         &vol.title,
         &parts::SettingsOptions {
@@ -281,15 +300,17 @@ fn front_matter(w: &mut BodyWriter, vol: &Volume, pages: &[usize]) {
 
 /// Writes the package: parts first, then the pictures (stored, since JPEG
 /// does not deflate), all with fixed zip times.
+#[allow(clippy::too_many_arguments)]
 fn package(
+    out: &mut dyn crate::output::WriteSeek,
     rules: &Rules,
     g: &WordGrid,
-    body: &str,
+    body: &[&str],
     media: Vec<Media>,
     title: &str,
     settings: &parts::SettingsOptions,
     from: Option<&Provenance>,
-) -> Result<Vec<u8>, Diagnostic> {
+) -> Result<(), Diagnostic> {
     let mut props = vec![(
         "Generator",
         format!("baosong {}", env!("CARGO_PKG_VERSION")),
@@ -318,15 +339,18 @@ fn package(
             ),
         ],
     );
-    doc.open("w:body", &[]).raw(body).close("w:body");
-    doc.close("w:document");
+    doc.open("w:body", &[]);
+    // The body goes between these two, piece by piece, never copied into
+    // one string (a province's volume has tens of MB of it).
+    let doc_head = doc.into_string();
+    let doc_tail = "</w:body></w:document>";
     let xml_parts: Vec<(&str, String)> = vec![
         ("[Content_Types].xml", parts::content_types(&media)),
         ("_rels/.rels", parts::package_rels()),
         ("docProps/core.xml", parts::core(title)),
         ("docProps/app.xml", parts::app()),
         ("docProps/custom.xml", parts::custom(&props)),
-        ("word/document.xml", doc.into_string()),
+        ("word/document.xml", String::new()),
         ("word/_rels/document.xml.rels", parts::document_rels(&media)),
         ("word/styles.xml", parts::styles(rules, g)),
         ("word/settings.xml", parts::settings(settings)),
@@ -337,23 +361,37 @@ fn package(
     let fail = |e: &dyn std::fmt::Display| {
         Diagnostic::new(code::INTERNAL, format!("生成 Word 文件失败：{e}"))
     };
-    let mut out = Cursor::new(Vec::new());
     {
-        let mut z = zip::ZipWriter::new(&mut out);
+        let mut z = zip::ZipWriter::new(out);
         let deflate = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
             .last_modified_time(zip::DateTime::default());
         let stored = deflate.compression_method(zip::CompressionMethod::Stored);
         for (name, data) in &xml_parts {
             z.start_file(*name, deflate).map_err(|e| fail(&e))?;
-            z.write_all(data.as_bytes()).map_err(|e| fail(&e))?;
+            if *name == "word/document.xml" {
+                z.write_all(doc_head.as_bytes()).map_err(|e| fail(&e))?;
+                for piece in body {
+                    z.write_all(piece.as_bytes()).map_err(|e| fail(&e))?;
+                }
+                z.write_all(doc_tail.as_bytes()).map_err(|e| fail(&e))?;
+            } else {
+                z.write_all(data.as_bytes()).map_err(|e| fail(&e))?;
+            }
         }
         for m in &media {
             z.start_file(format!("word/{}", m.target), stored)
                 .map_err(|e| fail(&e))?;
-            z.write_all(&m.bytes).map_err(|e| fail(&e))?;
+            match &m.data {
+                crate::photo::Data::Memory(b) => z.write_all(b).map_err(|e| fail(&e))?,
+                crate::photo::Data::File(p) => {
+                    let mut f =
+                        std::fs::File::open(p).map_err(|e| fail(&crate::files::io_reason(&e)))?;
+                    std::io::copy(&mut f, &mut z).map_err(|e| fail(&e))?;
+                }
+            }
         }
         z.finish().map_err(|e| fail(&e))?;
     }
-    Ok(out.into_inner())
+    Ok(())
 }
