@@ -2,7 +2,7 @@
 //! total. The table goes through the same IR and renderers as documents.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::exit;
 use crate::board::Sums;
@@ -11,6 +11,7 @@ use crate::cli::StatsArgs;
 use crate::diag::{code, Diagnostic, Group, Reporter};
 use crate::ir::{Block, Column, Ir, Table};
 use crate::model::Extra;
+use crate::rules::Rules;
 
 fn col(header: &str, width: f64, center: bool) -> Column {
     Column {
@@ -29,11 +30,60 @@ pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
         }
     };
     reporter.emit_all(&problems);
-    let mut by_county: BTreeMap<String, Sums> = BTreeMap::new();
-    let mut total = Sums::default();
-    let mut status = exit::OK;
-    let mut first_dir: Option<PathBuf> = None;
-    for f in &files {
+    let tally = tally(&files, args, reporter);
+    if tally.total.summaries == 0 {
+        reporter.emit(
+            &Diagnostic::new(code::UNREADABLE, "没有找到活动周总结（type = \"summary\"）")
+                .hint("请指定各县区、各校总结所在的文件夹"),
+        );
+        return exit::UNUSABLE;
+    }
+    let mut status = if tally.flagged {
+        exit::VIOLATIONS
+    } else {
+        exit::OK
+    };
+    let dir = tally
+        .first_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let rules = crate::config::load_rules(args.fonts.rules.as_deref(), &dir).unwrap_or_default();
+    let ir = sums_table(&tally, &rules);
+    if !write_outputs(&ir, &rules, &dir, args, &files, reporter) {
+        status = exit::UNUSABLE;
+    }
+    let total = &tally.total;
+    reporter.note(&format!(
+        "合计：{} 份总结，职业院校 {} 所，学生 {} 人（覆盖率 {}），参与 {} 人次。",
+        total.summaries,
+        total.schools,
+        total.students,
+        total.coverage(),
+        total.participants
+    ));
+    status
+}
+
+/// The summaries' figures added up, per county and in total.
+struct Tally {
+    by_county: BTreeMap<String, Sums>,
+    total: Sums,
+    /// Some summary's figures break a rule.
+    flagged: bool,
+    /// The first summary's folder: where rules and fonts are looked for.
+    first_dir: Option<PathBuf>,
+}
+
+/// Adds up every summary among `files`, reporting only its figures'
+/// problems; other documents are passed over.
+fn tally(files: &[PathBuf], args: &StatsArgs, reporter: &mut Reporter) -> Tally {
+    let mut tally = Tally {
+        by_county: BTreeMap::new(),
+        total: Sums::default(),
+        flagged: false,
+        first_dir: None,
+    };
+    for f in files {
         let dir = crate::files::dir_of(f);
         let e = crate::submission::examine(f, args.fonts.rules.as_deref(), &Context::default());
         let Some(doc) = &e.document else { continue };
@@ -47,30 +97,29 @@ pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
                 .iter()
                 .filter(|d| d.code.group() == Group::Summary),
         );
-        if flagged {
-            status = exit::VIOLATIONS;
-        }
+        tally.flagged |= flagged;
+        // A summary without a county counts under its unit.
         let county = doc
             .region
             .as_ref()
             .map(|r| r.value.trim().to_string())
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| doc.unit.value.trim().to_string());
-        by_county.entry(county).or_default().add(stats, flagged);
-        total.add(stats, flagged);
-        first_dir.get_or_insert(dir);
+        tally
+            .by_county
+            .entry(county)
+            .or_default()
+            .add(stats, flagged);
+        tally.total.add(stats, flagged);
+        tally.first_dir.get_or_insert(dir);
     }
-    if total.summaries == 0 {
-        reporter.emit(
-            &Diagnostic::new(code::UNREADABLE, "没有找到活动周总结（type = \"summary\"）")
-                .hint("请指定各县区、各校总结所在的文件夹"),
-        );
-        return exit::UNUSABLE;
-    }
-    let dir = first_dir.unwrap_or_else(|| PathBuf::from("."));
-    let rules = crate::config::load_rules(args.fonts.rules.as_deref(), &dir).unwrap_or_default();
-    let mut rows: Vec<Vec<String>> = by_county.iter().map(|(k, s)| s.row(k)).collect();
-    rows.push(total.row("合计"));
+    tally
+}
+
+/// The table, one row per county and the total, on a landscape page.
+fn sums_table(tally: &Tally, rules: &Rules) -> Ir {
+    let mut rows: Vec<Vec<String>> = tally.by_county.iter().map(|(k, s)| s.row(k)).collect();
+    rows.push(tally.total.row("合计"));
     let table = Table {
         title: None,
         breakable_rows: false,
@@ -93,8 +142,8 @@ pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
     };
     let page = rules.page.landscape();
     let title = "职业教育活动周统计汇总表".to_string();
-    let unit = format!("共汇总 {} 份总结", total.summaries);
-    let ir = Ir {
+    let unit = format!("共汇总 {} 份总结", tally.total.summaries);
+    Ir {
         title_lines: vec![title.clone()],
         unit_lines: vec![unit.clone()],
         title,
@@ -104,42 +153,46 @@ pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
         file_stem: None,
         blocks: vec![Block::Table(table)],
         figures: vec![],
-    };
+    }
+}
+
+/// Writes the spreadsheet (when the table makes one), the Word file and
+/// the PDF; false if any could not be written.
+fn write_outputs(
+    ir: &Ir,
+    rules: &Rules,
+    dir: &Path,
+    args: &StatsArgs,
+    inputs: &[PathBuf],
+    reporter: &mut Reporter,
+) -> bool {
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("."));
-    let inputs = files.clone();
     let stem = "活动周统计汇总";
+    let mut ok = true;
     let mut write = |ext: &str, made: Result<Vec<u8>, Diagnostic>, reporter: &mut Reporter| {
         let path = out_dir.join(format!("{stem}.{ext}"));
-        if !crate::output::write_reported(&path, made, &inputs, reporter) {
-            status = exit::UNUSABLE;
+        if !crate::output::write_reported(&path, made, inputs, reporter) {
+            ok = false;
         }
     };
-    match crate::render::xlsx::render(&ir, &rules) {
+    match crate::render::xlsx::render(ir, rules) {
         Ok(Some(b)) => write("xlsx", Ok(b), reporter),
         Ok(None) => {}
         Err(d) => write("xlsx", Err(d), reporter),
     }
     write(
         "docx",
-        crate::render::docx::render(&ir, &rules, None),
+        crate::render::docx::render(ir, rules, None),
         reporter,
     );
     let fonts = crate::fonts::FontSet::load(
-        &rules,
-        &crate::fonts::search_for(&dir, &args.fonts.font_paths),
+        rules,
+        &crate::fonts::search_for(dir, &args.fonts.font_paths),
     );
     write(
         "pdf",
-        crate::render::pdf::render(&ir, &rules, &fonts, crate::render::pdf::TEMPLATE),
+        crate::render::pdf::render(ir, rules, &fonts, crate::render::pdf::TEMPLATE),
         reporter,
     );
-    reporter.note(&format!(
-        "合计：{} 份总结，职业院校 {} 所，学生 {} 人（覆盖率 {}），参与 {} 人次。",
-        total.summaries,
-        total.schools,
-        total.students,
-        total.coverage(),
-        total.participants
-    ));
-    status
+    ok
 }

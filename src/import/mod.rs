@@ -201,7 +201,7 @@ fn is_date_line(s: &str) -> bool {
 enum UnitFrom {
     Given,
     UnderTitle,
-    Signature(String),
+    Signature,
     Properties,
     FileName,
 }
@@ -282,6 +282,410 @@ fn pipe_table(t: &DocxTable) -> String {
         .join("\n")
 }
 
+pub fn to_toml(content: &DocxContent, rules: &Rules) -> Imported {
+    to_toml_with(content, rules, &Hints::default())
+}
+
+/// The conversion, step by step: a highlights list has its own; otherwise
+/// the head (title, unit), the body with its pictures, the notes on what was
+/// found, and the TOML.
+pub fn to_toml_with(content: &DocxContent, rules: &Rules, hints: &Hints) -> Imported {
+    if let Some(t) = highlights_table(content) {
+        return highlights(content, t, hints);
+    }
+    let items = items(content);
+    let body_size = docx::dominant(content.paragraphs())
+        .size
+        .map(|s| s.0)
+        .unwrap_or(10.5);
+
+    // The head: title, then the unit under it; the 落款 at the foot.
+    let (title, mut next) = find_title(&items, body_size);
+    let under_title = title.and_then(|_| unit_under_title(&items, next));
+    if let Some(u) = &under_title {
+        next = u.at + 1;
+    }
+    let signature = signature(&items, next);
+    let unit = choose_unit(
+        content,
+        hints,
+        under_title.as_ref().map(|u| u.unit.as_str()),
+        signature.as_ref().map(|(_, t)| t.as_str()),
+    );
+    // A 落款 below the text goes even when the unit came from elsewhere.
+    let mut skip = vec![false; items.len()];
+    for i in signature.iter().flat_map(|(at, _)| at) {
+        skip[*i] = true;
+    }
+
+    let mut body = collect_body(content, &items, next, &skip);
+    let footnotes = append_notes(content, &mut body.text);
+
+    let mut notes = Vec::new();
+    notes.extend(unit.as_ref().and_then(|(u, from)| unit_note(u, from)));
+    notes.extend(moved_notes(content, footnotes));
+    notes.extend(face_notes(
+        rules,
+        title,
+        under_title.as_ref().map(|u| u.para),
+        &body.paras,
+    ));
+    notes.extend(linked_image_notes(content));
+
+    let out = write_toml(
+        title,
+        unit.as_ref().map(|(u, _)| u.as_str()),
+        under_title.as_ref().map(|u| u.para.index).unwrap_or(0),
+        &body,
+    );
+    Imported {
+        toml: out.toml,
+        lines: out.lines,
+        hints: out.hints,
+        images: body.images,
+        notes,
+    }
+}
+
+/// A highlights list: a table whose header names the notice's columns.
+fn highlights_table(content: &DocxContent) -> Option<&DocxTable> {
+    content.tables().find(|t| {
+        t.texts().first().is_some_and(|h| {
+            h.iter().any(|c| c.contains("活动名称")) && h.iter().any(|c| c.contains("联系"))
+        })
+    })
+}
+
+/// The first item from `from` on that is a text paragraph or a table.
+fn next_text(items: &[Item], from: usize) -> Option<usize> {
+    (from..items.len()).find(|i| match &items[*i] {
+        Item::Para(p) => is_text(p),
+        Item::Table(_) => true,
+    })
+}
+
+/// The title: the first text paragraph, if it looks like a title. Also
+/// where what follows it starts.
+fn find_title<'a>(items: &[Item<'a>], body_size: f64) -> (Option<&'a Para>, usize) {
+    let first = next_text(items, 0);
+    let mut next = first.unwrap_or(items.len());
+    let title = match first.map(|i| &items[i]) {
+        Some(Item::Para(p)) if looks_like_title(p, body_size) => {
+            next += 1;
+            Some(*p)
+        }
+        _ => None,
+    };
+    (title, next)
+}
+
+/// A line under the title that names the unit.
+struct UnitLine<'a> {
+    at: usize,
+    para: &'a Para,
+    unit: String,
+}
+
+/// The next text paragraph, if it reads as the unit: a school's or
+/// office's name, a short centred or right-aligned line, or a labelled
+/// one ("报送单位：…").
+fn unit_under_title<'a>(items: &[Item<'a>], from: usize) -> Option<UnitLine<'a>> {
+    let i = next_text(items, from)?;
+    let Item::Para(p) = items[i] else { return None };
+    let raw = clean(&p.text);
+    let t = strip_label(&raw);
+    let aligned = p.centered() || p.align == docx::Align::Right;
+    let short_line = aligned && chars(&t) <= 12 && !t.contains(['。', '，', '：', ':']);
+    (org_like(&t) || short_line || (t != raw && chars(&t) <= 40)).then_some(UnitLine {
+        at: i,
+        para: p,
+        unit: t,
+    })
+}
+
+/// The 落款: among the last text paragraphs of the body, a date and the
+/// unit above it, or the unit alone set right or centred. Gives the items
+/// it takes and the unit.
+fn signature(items: &[Item], from: usize) -> Option<(Vec<usize>, String)> {
+    let text_items: Vec<usize> = (from..items.len())
+        .filter(
+            |i| matches!(&items[*i], Item::Para(p) if is_text(p) && p.source == ParaSource::Body),
+        )
+        .collect();
+    let last = *text_items.last()?;
+    let Item::Para(lp) = items[last] else {
+        return None;
+    };
+    let lt = clean(&lp.text);
+    let (date, unit_at) = if is_date_line(&lt) {
+        (
+            Some(last),
+            text_items.len().checked_sub(2).map(|k| text_items[k])?,
+        )
+    } else {
+        (None, last)
+    };
+    let Item::Para(up) = items[unit_at] else {
+        return None;
+    };
+    let ut = strip_label(&clean(&up.text));
+    let placed = up.align == docx::Align::Right || up.centered() || date.is_some();
+    (org_like(&ut) && placed).then(|| (std::iter::once(unit_at).chain(date).collect(), ut))
+}
+
+/// The unit, from the first place that has it: given; a short centred line
+/// under the title; the 落款; the document's properties; the file name.
+fn choose_unit(
+    content: &DocxContent,
+    hints: &Hints,
+    under_title: Option<&str>,
+    signature: Option<&str>,
+) -> Option<(String, UnitFrom)> {
+    if let Some(u) = hints.unit.clone().filter(|u| !u.trim().is_empty()) {
+        Some((u, UnitFrom::Given))
+    } else if let Some(t) = under_title {
+        Some((t.to_string(), UnitFrom::UnderTitle))
+    } else if let Some(t) = signature {
+        Some((t.to_string(), UnitFrom::Signature))
+    } else if let Some(c) = content
+        .properties
+        .company
+        .as_deref()
+        .filter(|c| org_like(c))
+    {
+        Some((c.trim().to_string(), UnitFrom::Properties))
+    } else {
+        hints
+            .file_stem
+            .as_deref()
+            .and_then(unit_from_name)
+            .map(|u| (u, UnitFrom::FileName))
+    }
+}
+
+/// A unit guessed from the 落款, the properties or the file name is said,
+/// so the school checks it.
+fn unit_note(unit: &str, from: &UnitFrom) -> Option<Diagnostic> {
+    match from {
+        UnitFrom::Signature => Some(
+            Diagnostic::new(code::UNIT_GUESSED, format!("报送单位取自文末落款“{unit}”"))
+                .hint("请核对；不对时可用 --unit 指定，或在导入生成的 .toml 中修改 unit"),
+        ),
+        UnitFrom::Properties => Some(
+            Diagnostic::new(
+                code::UNIT_GUESSED,
+                format!("报送单位取自 Word 文件属性中的单位“{unit}”"),
+            )
+            .hint("文件属性常是电脑的默认设置，请务必核对；不对时可用 --unit 指定"),
+        ),
+        UnitFrom::FileName => Some(
+            Diagnostic::new(code::UNIT_GUESSED, format!("报送单位取自文件名“{unit}”"))
+                .hint("请核对；不对时可用 --unit 指定，或在导入生成的 .toml 中修改 unit"),
+        ),
+        UnitFrom::Given | UnitFrom::UnderTitle => None,
+    }
+}
+
+/// The text, pictures and captions, in reading order.
+#[derive(Default)]
+struct Body<'a> {
+    /// (paragraph, text) of each paragraph or table.
+    text: Vec<(usize, String)>,
+    /// The paragraphs of the text, for the faces they used.
+    paras: Vec<&'a Para>,
+    /// (path, bytes) of each picture, with its paragraph and caption.
+    images: Vec<(String, Vec<u8>)>,
+    photo_at: Vec<usize>,
+    captions: Vec<Option<String>>,
+}
+
+/// Everything from `from` on that `skip` does not take out, as body text,
+/// pictures and their captions.
+fn collect_body<'a>(
+    content: &DocxContent,
+    items: &[Item<'a>],
+    from: usize,
+    skip: &[bool],
+) -> Body<'a> {
+    let mut body = Body::default();
+    let mut k = from;
+    while k < items.len() {
+        if !skip[k] {
+            match &items[k] {
+                Item::Table(t) => body.table(t),
+                Item::Para(p) if !p.images.is_empty() => {
+                    body.pictures(content, p);
+                    if body.caption_below(items, skip, k) {
+                        k += 1;
+                    } else {
+                        body.caption_above(items, k);
+                    }
+                }
+                Item::Para(p) => body.paragraph(p),
+            }
+        }
+        k += 1;
+    }
+    body
+}
+
+impl<'a> Body<'a> {
+    /// A table stays a table, at its first numbered paragraph.
+    fn table(&mut self, t: &DocxTable) {
+        let first = t
+            .rows
+            .iter()
+            .flatten()
+            .flat_map(|c| &c.paras)
+            .map(|p| p.index)
+            .find(|i| *i > 0)
+            .unwrap_or(0);
+        self.text.push((first, pipe_table(t)));
+    }
+
+    fn paragraph(&mut self, p: &'a Para) {
+        let t = clean(&p.text);
+        if !t.is_empty() {
+            self.text.push((p.index, t));
+            self.paras.push(p);
+        }
+    }
+
+    /// The paragraph's pictures that the file holds, numbered in order.
+    fn pictures(&mut self, content: &DocxContent, p: &Para) {
+        for img in &p.images {
+            if let Some(bytes) = content.media.get(img) {
+                let name = format!("images/{:02}.{}", self.images.len() + 1, ext_of(bytes));
+                self.images.push((name, bytes.clone()));
+                self.captions.push(None);
+                self.photo_at.push(p.index);
+            }
+        }
+    }
+
+    /// A caption just below the picture at `k` belongs to its last
+    /// picture; true if there was one (it is then taken).
+    fn caption_below(&mut self, items: &[Item], skip: &[bool], k: usize) -> bool {
+        let next_para = match items.get(k + 1) {
+            Some(Item::Para(q)) if is_caption(q) && !skip[k + 1] => Some(*q),
+            _ => None,
+        };
+        let Some(q) = next_para else { return false };
+        if let Some(c) = self.captions.last_mut() {
+            *c = Some(clean(&q.text));
+        }
+        true
+    }
+
+    /// Or the short centred line just above the picture, moved out of the
+    /// text.
+    fn caption_above(&mut self, items: &[Item], k: usize) {
+        let above = k.checked_sub(1).and_then(|j| match &items[j] {
+            Item::Para(q) if q.centered() && is_caption(q) => Some(clean(&q.text)),
+            _ => None,
+        });
+        if let (Some(a), Some(c)) = (above, self.captions.last_mut()) {
+            if self.text.last().is_some_and(|(_, t)| *t == a) {
+                *c = Some(a);
+                self.text.pop();
+                self.paras.pop();
+            }
+        }
+    }
+}
+
+/// Footnotes and endnotes close the text ("注1：…"). Gives how many.
+fn append_notes(content: &DocxContent, text: &mut Vec<(usize, String)>) -> usize {
+    let note_texts: Vec<(usize, String)> = content
+        .notes
+        .iter()
+        .map(|p| (p.index, clean(&p.text)))
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
+    for (i, (n, t)) in note_texts.iter().enumerate() {
+        text.push((*n, format!("注{}：{t}", i + 1)));
+    }
+    note_texts.len()
+}
+
+/// Text moved out of text boxes and notes is said, so it is checked where
+/// it landed.
+fn moved_notes(content: &DocxContent, footnotes: usize) -> Vec<Diagnostic> {
+    let mut notes = Vec::new();
+    let m = content.moved;
+    if m.text_box_paragraphs > 0 {
+        notes.push(
+            Diagnostic::new(
+                code::MOVED_TEXT,
+                format!(
+                    "{} 段文字在文本框或图形中，已按阅读顺序放在正文中它们所在的位置",
+                    m.text_box_paragraphs
+                ),
+            )
+            .hint("请核对这些文字的位置；流程图、组织结构图等图形中的文字排成段落后可能需要调整"),
+        );
+    }
+    if footnotes > 0 {
+        notes.push(
+            Diagnostic::new(
+                code::MOVED_TEXT,
+                format!("{footnotes} 条脚注或尾注已放在正文末尾（“注1：”……）"),
+            )
+            .hint("公文一般不用脚注；请核对这些注释是否需要保留"),
+        );
+    }
+    notes
+}
+
+/// What the original used, per role, against the mandate.
+fn face_notes(
+    rules: &Rules,
+    title: Option<&Para>,
+    unit_line: Option<&Para>,
+    body: &[&Para],
+) -> Vec<Diagnostic> {
+    let mut notes = Vec::new();
+    if let Some(p) = title {
+        notes.extend(face_note(
+            Role::Title,
+            &[p],
+            rules,
+            &format!("第 {} 段", p.index),
+        ));
+    }
+    if let Some(p) = unit_line {
+        notes.extend(face_note(
+            Role::Unit,
+            &[p],
+            rules,
+            &format!("第 {} 段", p.index),
+        ));
+    }
+    if let Some(first) = body.first() {
+        notes.extend(face_note(
+            Role::Body,
+            body,
+            rules,
+            &format!("第 {} 段起", first.index),
+        ));
+    }
+    notes
+}
+
+/// Pictures only linked to a file on the school's computer cannot be
+/// taken out: each is said.
+fn linked_image_notes(content: &DocxContent) -> Vec<Diagnostic> {
+    content
+        .paragraphs()
+        .iter()
+        .filter(|p| p.linked_images > 0)
+        .map(|p| {
+            Diagnostic::new(code::LINKED_IMAGE, format!("第 {} 段的图片只是链接到电脑上的文件，没有放进 Word 文件，无法取出", p.index))
+                .hint("请在 Word 中用“插入→图片”重新插入这张图片（不要选“链接到文件”），或把原图片单独报送")
+        })
+        .collect()
+}
+
 /// The body of the TOML being written, with its line map.
 struct Out {
     toml: String,
@@ -298,279 +702,97 @@ impl Out {
         self.lines
             .push((l, para, crate::text::opening(opening, 12)));
     }
-}
 
-pub fn to_toml(content: &DocxContent, rules: &Rules) -> Imported {
-    to_toml_with(content, rules, &Hints::default())
-}
-
-pub fn to_toml_with(content: &DocxContent, rules: &Rules, hints: &Hints) -> Imported {
-    // Highlights: a table whose header names the notice's columns.
-    if let Some(t) = content.tables().find(|t| {
-        t.texts().first().is_some_and(|h| {
-            h.iter().any(|c| c.contains("活动名称")) && h.iter().any(|c| c.contains("联系"))
-        })
-    }) {
-        return highlights(content, t, hints);
-    }
-    let mut notes = Vec::new();
-    let items = items(content);
-    let body_size = docx::dominant(content.paragraphs())
-        .size
-        .map(|s| s.0)
-        .unwrap_or(10.5);
-
-    // Title: the first text paragraph, if it looks like a title.
-    let first = items.iter().position(|it| match it {
-        Item::Para(p) => is_text(p),
-        Item::Table(_) => true,
-    });
-    let mut next = first.unwrap_or(items.len());
-    let title = match first.map(|i| &items[i]) {
-        Some(Item::Para(p)) if looks_like_title(p, body_size) => {
-            next += 1;
-            Some(*p)
-        }
-        _ => None,
-    };
-
-    // The unit: given; a short centred line under the title; the 落款; the
-    // document's properties; the file name.
-    let mut skip = vec![false; items.len()];
-    let under_title = title.and_then(|_| {
-        let i = (next..items.len()).find(|i| match &items[*i] {
-            Item::Para(p) => is_text(p),
-            Item::Table(_) => true,
-        })?;
-        let Item::Para(p) = items[i] else { return None };
-        let raw = clean(&p.text);
-        let t = strip_label(&raw);
-        let aligned = p.centered() || p.align == docx::Align::Right;
-        let short_line = aligned && chars(&t) <= 12 && !t.contains(['。', '，', '：', ':']);
-        (org_like(&t) || short_line || (t != raw && chars(&t) <= 40)).then(|| {
-            next = i + 1;
-            (p, t)
-        })
-    });
-    let signature = || -> Option<(Vec<usize>, String)> {
-        // The last few text paragraphs: a date, and the unit above it.
-        let text_items: Vec<usize> = (next..items.len())
-            .filter(|i| matches!(&items[*i], Item::Para(p) if is_text(p) && p.source == ParaSource::Body))
-            .collect();
-        let last = *text_items.last()?;
-        let Item::Para(lp) = items[last] else {
-            return None;
-        };
-        let lt = clean(&lp.text);
-        let (date, unit_at) = if is_date_line(&lt) {
-            (
-                Some(last),
-                text_items.len().checked_sub(2).map(|k| text_items[k])?,
-            )
-        } else {
-            (None, last)
-        };
-        let Item::Para(up) = items[unit_at] else {
-            return None;
-        };
-        let ut = strip_label(&clean(&up.text));
-        let placed = up.align == docx::Align::Right || up.centered() || date.is_some();
-        (org_like(&ut) && placed).then(|| (std::iter::once(unit_at).chain(date).collect(), ut))
-    };
-    let given = hints.unit.clone().filter(|u| !u.trim().is_empty());
-    let (unit, from): (Option<String>, Option<UnitFrom>) = if let Some(u) = given {
-        (Some(u), Some(UnitFrom::Given))
-    } else if let Some((_, t)) = &under_title {
-        (Some(t.clone()), Some(UnitFrom::UnderTitle))
-    } else if let Some((at, t)) = signature() {
-        for i in &at {
-            skip[*i] = true;
-        }
-        let shown = t.clone();
-        (Some(t), Some(UnitFrom::Signature(shown)))
-    } else if let Some(c) = content
-        .properties
-        .company
-        .as_deref()
-        .filter(|c| org_like(c))
-    {
-        (Some(c.trim().to_string()), Some(UnitFrom::Properties))
-    } else if let Some(u) = hints.file_stem.as_deref().and_then(unit_from_name) {
-        (Some(u), Some(UnitFrom::FileName))
-    } else {
-        (None, None)
-    };
-    // A 落款 below the text goes even when the unit came from elsewhere.
-    if !matches!(from, Some(UnitFrom::Signature(_))) {
-        if let Some((at, _)) = signature() {
-            for i in at {
-                skip[i] = true;
+    /// The title, or an empty one with advice: the first sentence of the
+    /// body may serve.
+    fn title(&mut self, title: Option<&Para>, body: &[(usize, String)]) {
+        match title {
+            Some(p) => {
+                self.mark(p.index, &clean(&p.text));
+                self.toml
+                    .push_str(&format!("title = {}\n", toml_str(&clean(&p.text))));
             }
-        }
-    }
-    match &from {
-        Some(UnitFrom::Signature(t)) => notes.push(
-            Diagnostic::new(code::UNIT_GUESSED, format!("报送单位取自文末落款“{t}”"))
-                .hint("请核对；不对时可用 --unit 指定，或在导入生成的 .toml 中修改 unit"),
-        ),
-        Some(UnitFrom::Properties) => notes.push(
-            Diagnostic::new(
-                code::UNIT_GUESSED,
-                format!(
-                    "报送单位取自 Word 文件属性中的单位“{}”",
-                    unit.clone().unwrap_or_default()
-                ),
-            )
-            .hint("文件属性常是电脑的默认设置，请务必核对；不对时可用 --unit 指定"),
-        ),
-        Some(UnitFrom::FileName) => notes.push(
-            Diagnostic::new(
-                code::UNIT_GUESSED,
-                format!("报送单位取自文件名“{}”", unit.clone().unwrap_or_default()),
-            )
-            .hint("请核对；不对时可用 --unit 指定，或在导入生成的 .toml 中修改 unit"),
-        ),
-        _ => {}
-    }
-
-    // Body, pictures and captions, in reading order.
-    let mut body: Vec<(usize, String)> = Vec::new();
-    let mut body_paras: Vec<&Para> = Vec::new();
-    let mut images: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut photo_at: Vec<usize> = Vec::new();
-    let mut captions: Vec<Option<String>> = Vec::new();
-    let mut k = next;
-    while k < items.len() {
-        if skip[k] {
-            k += 1;
-            continue;
-        }
-        match &items[k] {
-            Item::Table(t) => {
-                let first = t
-                    .rows
-                    .iter()
-                    .flatten()
-                    .flat_map(|c| &c.paras)
-                    .map(|p| p.index)
-                    .find(|i| *i > 0)
-                    .unwrap_or(0);
-                body.push((first, pipe_table(t)));
-            }
-            Item::Para(p) if !p.images.is_empty() => {
-                for img in &p.images {
-                    if let Some(bytes) = content.media.get(img) {
-                        let name = format!("images/{:02}.{}", images.len() + 1, ext_of(bytes));
-                        images.push((name, bytes.clone()));
-                        captions.push(None);
-                        photo_at.push(p.index);
-                    }
-                }
-                let next_para = match items.get(k + 1) {
-                    Some(Item::Para(q)) if is_caption(q) && !skip[k + 1] => Some(*q),
-                    _ => None,
-                };
-                if let Some(q) = next_para {
-                    if let Some(c) = captions.last_mut() {
-                        *c = Some(clean(&q.text));
-                    }
-                    k += 2;
-                    continue;
-                }
-                // Or the short centred line just above the picture.
-                let above = k.checked_sub(1).and_then(|j| match &items[j] {
-                    Item::Para(q) if q.centered() && is_caption(q) => Some(clean(&q.text)),
-                    _ => None,
+            None => {
+                self.toml.push_str("# 没有识别出标题，请填写：\n");
+                let first_sentence = body.first().map(|(_, t)| {
+                    let end = t.find(['。', '！', '？']).map(|i| i + 3).unwrap_or(t.len());
+                    crate::text::opening(&t[..end.min(t.len())], 40)
                 });
-                if let (Some(a), Some(c)) = (above, captions.last_mut()) {
-                    if body.last().is_some_and(|(_, t)| *t == a) {
-                        *c = Some(a);
-                        body.pop();
-                        body_paras.pop();
-                    }
+                let hint = match first_sentence {
+                    Some(s) => format!("Word 文件第一段不像标题（标题应当简短，一般居中、字号较大）；请另拟标题。正文第一句是：“{s}”"),
+                    None => "Word 文件中没有找到标题；请填写标题".into(),
+                };
+                let l = self.line();
+                self.hints.push((l, hint));
+                if let Some((n, t)) = body.first() {
+                    self.lines.push((l, *n, crate::text::opening(t, 12)));
                 }
+                self.toml.push_str("title = \"\"\n");
             }
-            Item::Para(p) => {
-                let t = clean(&p.text);
-                if !t.is_empty() {
-                    body.push((p.index, t));
-                    body_paras.push(p);
-                }
-            }
-        }
-        k += 1;
-    }
-    // Footnotes and endnotes close the text.
-    let note_texts: Vec<(usize, String)> = content
-        .notes
-        .iter()
-        .map(|p| (p.index, clean(&p.text)))
-        .filter(|(_, t)| !t.is_empty())
-        .collect();
-    for (i, (n, t)) in note_texts.iter().enumerate() {
-        body.push((*n, format!("注{}：{t}", i + 1)));
-    }
-    let m = content.moved;
-    if m.text_box_paragraphs > 0 {
-        notes.push(
-            Diagnostic::new(
-                code::MOVED_TEXT,
-                format!(
-                    "{} 段文字在文本框或图形中，已按阅读顺序放在正文中它们所在的位置",
-                    m.text_box_paragraphs
-                ),
-            )
-            .hint("请核对这些文字的位置；流程图、组织结构图等图形中的文字排成段落后可能需要调整"),
-        );
-    }
-    if !note_texts.is_empty() {
-        notes.push(
-            Diagnostic::new(
-                code::MOVED_TEXT,
-                format!(
-                    "{} 条脚注或尾注已放在正文末尾（“注1：”……）",
-                    note_texts.len()
-                ),
-            )
-            .hint("公文一般不用脚注；请核对这些注释是否需要保留"),
-        );
-    }
-
-    // What the original used, per role, against the mandate.
-    if let Some(p) = title {
-        notes.extend(face_note(
-            Role::Title,
-            &[p],
-            rules,
-            &format!("第 {} 段", p.index),
-        ));
-    }
-    if let Some((p, _)) = under_title {
-        notes.extend(face_note(
-            Role::Unit,
-            &[p],
-            rules,
-            &format!("第 {} 段", p.index),
-        ));
-    }
-    if let Some(first) = body_paras.first() {
-        notes.extend(face_note(
-            Role::Body,
-            &body_paras,
-            rules,
-            &format!("第 {} 段起", first.index),
-        ));
-    }
-    for p in content.paragraphs() {
-        if p.linked_images > 0 {
-            notes.push(
-                Diagnostic::new(code::LINKED_IMAGE, format!("第 {} 段的图片只是链接到电脑上的文件，没有放进 Word 文件，无法取出", p.index))
-                    .hint("请在 Word 中用“插入→图片”重新插入这张图片（不要选“链接到文件”），或把原图片单独报送"),
-            );
         }
     }
 
-    // The TOML.
+    /// The unit, marked at the line under the title if there was one
+    /// (`para` 0: none), or an empty one with advice.
+    fn unit(&mut self, unit: Option<&str>, para: usize) {
+        match unit {
+            Some(u) => {
+                if para > 0 {
+                    self.mark(para, u);
+                }
+                self.toml.push_str(&format!("unit = {}\n", toml_str(u)));
+            }
+            None => {
+                self.toml.push_str("# 没有识别出报送单位，请填写：\n");
+                let l = self.line();
+                self.hints.push((l, "Word 文件中没有找到报送单位（标题下的单位行、文末落款、文件属性和文件名中都没有）；可用 --unit 指定，或在这里填写".into()));
+                self.toml.push_str("unit = \"\"\n");
+            }
+        }
+    }
+
+    /// The body as one multi-line string, each paragraph marked.
+    fn body(&mut self, body: &[(usize, String)]) {
+        if let Some((n, _)) = body.first() {
+            let l = self.line();
+            self.lines.push((l, *n, "正文开头".to_string()));
+        }
+        self.toml.push_str("body = \"\"\"\n");
+        for (i, (n, t)) in body.iter().enumerate() {
+            self.mark(*n, t);
+            self.toml.push_str(&toml_text(t));
+            self.toml
+                .push_str(if i + 1 < body.len() { "\n\n" } else { "\n" });
+        }
+        self.toml.push_str("\"\"\"\n");
+    }
+
+    /// One `[[photos]]` per picture; a missing caption is asked for.
+    fn photos(&mut self, body: &Body) {
+        for (k, (((path, _), cap), n)) in body
+            .images
+            .iter()
+            .zip(&body.captions)
+            .zip(&body.photo_at)
+            .enumerate()
+        {
+            self.toml.push_str("\n[[photos]]\n");
+            let l = self.line();
+            self.lines.push((l, *n, format!("第 {} 张图片", k + 1)));
+            self.toml.push_str(&format!("path = {}\n", toml_str(path)));
+            match cap {
+                Some(c) => self.toml.push_str(&format!("caption = {}\n", toml_str(c))),
+                None => self
+                    .toml
+                    .push_str("# 没有找到这张图片的文字说明，请补上：\ncaption = \"\"\n"),
+            }
+        }
+    }
+}
+
+/// The TOML: title, unit, body, then the photos. `unit_para` is the
+/// paragraph of the line under the title (0: none).
+fn write_toml(title: Option<&Para>, unit: Option<&str>, unit_para: usize, body: &Body) -> Out {
     let mut out = Out {
         toml: String::from(
             "# 由 baosong import 从 Word 文件转换而来，请核对后再排版。\ntype = \"case\"\n",
@@ -578,76 +800,11 @@ pub fn to_toml_with(content: &DocxContent, rules: &Rules, hints: &Hints) -> Impo
         lines: vec![],
         hints: vec![],
     };
-    match title {
-        Some(p) => {
-            out.mark(p.index, &clean(&p.text));
-            out.toml
-                .push_str(&format!("title = {}\n", toml_str(&clean(&p.text))));
-        }
-        None => {
-            out.toml.push_str("# 没有识别出标题，请填写：\n");
-            let first_sentence = body.first().map(|(_, t)| {
-                let end = t.find(['。', '！', '？']).map(|i| i + 3).unwrap_or(t.len());
-                crate::text::opening(&t[..end.min(t.len())], 40)
-            });
-            let hint = match first_sentence {
-                Some(s) => format!("Word 文件第一段不像标题（标题应当简短，一般居中、字号较大）；请另拟标题。正文第一句是：“{s}”"),
-                None => "Word 文件中没有找到标题；请填写标题".into(),
-            };
-            let l = out.line();
-            out.hints.push((l, hint));
-            if let Some((n, t)) = body.first() {
-                out.lines.push((l, *n, crate::text::opening(t, 12)));
-            }
-            out.toml.push_str("title = \"\"\n");
-        }
-    }
-    match &unit {
-        Some(u) => {
-            let para = under_title.map(|(p, _)| p.index).unwrap_or(0);
-            if para > 0 {
-                out.mark(para, u);
-            }
-            out.toml.push_str(&format!("unit = {}\n", toml_str(u)));
-        }
-        None => {
-            out.toml.push_str("# 没有识别出报送单位，请填写：\n");
-            let l = out.line();
-            out.hints.push((l, "Word 文件中没有找到报送单位（标题下的单位行、文末落款、文件属性和文件名中都没有）；可用 --unit 指定，或在这里填写".into()));
-            out.toml.push_str("unit = \"\"\n");
-        }
-    }
-    if let Some((n, _)) = body.first() {
-        let l = out.line();
-        out.lines.push((l, *n, "正文开头".to_string()));
-    }
-    out.toml.push_str("body = \"\"\"\n");
-    for (i, (n, t)) in body.iter().enumerate() {
-        out.mark(*n, t);
-        out.toml.push_str(&toml_text(t));
-        out.toml
-            .push_str(if i + 1 < body.len() { "\n\n" } else { "\n" });
-    }
-    out.toml.push_str("\"\"\"\n");
-    for (k, (((path, _), cap), n)) in images.iter().zip(&captions).zip(&photo_at).enumerate() {
-        out.toml.push_str("\n[[photos]]\n");
-        let l = out.line();
-        out.lines.push((l, *n, format!("第 {} 张图片", k + 1)));
-        out.toml.push_str(&format!("path = {}\n", toml_str(path)));
-        match cap {
-            Some(c) => out.toml.push_str(&format!("caption = {}\n", toml_str(c))),
-            None => out
-                .toml
-                .push_str("# 没有找到这张图片的文字说明，请补上：\ncaption = \"\"\n"),
-        }
-    }
-    Imported {
-        toml: out.toml,
-        lines: out.lines,
-        hints: out.hints,
-        images,
-        notes,
-    }
+    out.title(title, &body.text);
+    out.unit(unit, unit_para);
+    out.body(&body.text);
+    out.photos(body);
+    out
 }
 
 fn highlights(content: &DocxContent, t: &DocxTable, hints: &Hints) -> Imported {
