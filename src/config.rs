@@ -7,6 +7,9 @@ use crate::diag::{code, Diagnostic, SourceFile};
 use crate::rules::Rules;
 
 pub const RULES_FILE: &str = "baosong.toml";
+/// The office's files beside the materials: never materials themselves.
+pub const COLLECTION_FILE: &str = "collection.toml";
+pub const ROSTER_FILE: &str = "roster.toml";
 
 /// The rules for an input in `dir`: `explicit` if given, else a
 /// `baosong.toml` in `dir`, else the built-in table.
@@ -33,12 +36,22 @@ pub fn load_rules(explicit: Option<&Path>, dir: &Path) -> Result<Rules, Diagnost
     })?;
     let file = Arc::new(SourceFile::new(path.clone(), text.clone()));
     let rules = Rules::with_overrides(&text).map_err(|e| {
-        let d = Diagnostic::new(code::BAD_RULES, format!("规则文件有误：{}", e.message().trim()))
-            .hint("规则文件只需写要改的项，其余沿用内置规则；字段名见 src/rules.rs 与 README 的“规则表”一节");
+        let d = Diagnostic::new(
+            code::BAD_RULES,
+            format!(
+                "规则文件有误：{}",
+                crate::diag::toml_text::chinese(e.message())
+            ),
+        )
+        .hint("规则文件只需写要改的项，其余沿用内置规则；字段名见 README 的“规则表”一节");
         // Errors found after merging carry no position: point at the key named.
         let span = e.span().or_else(|| {
             let msg = e.message();
-            let key = msg.split('`').nth(1).or_else(|| msg.split("key ").nth(1)).map(|k| k.split_whitespace().next().unwrap_or(k));
+            let key = msg
+                .split('`')
+                .nth(1)
+                .or_else(|| msg.split("key ").nth(1))
+                .map(|k| k.split_whitespace().next().unwrap_or(k));
             key.and_then(|k| text.find(k).map(|i| i..i + k.len()))
         });
         match span {

@@ -49,12 +49,6 @@ pub mod video;
 
 pub use commands::{exit, run};
 
-/// Loads and checks one material (TOML or Word) with the rules of its
-/// folder, as `baosong check` does; for tests and fuzzing.
-pub fn check_file(path: &std::path::Path) -> Vec<diag::Diagnostic> {
-    submission::examine(path, None, &check::Context::default()).diagnostics
-}
-
 /// 字数 of a document's body as the length rule counts it.
 pub fn body_word_count(doc: &input::Loaded) -> Option<usize> {
     doc.document.as_ref().map(check::body_word_count)

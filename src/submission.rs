@@ -19,11 +19,17 @@ pub enum InputKind {
     Docx,
 }
 
-/// Whether a file is a material: a `.toml` other than the rules file, or a
-/// `.docx` other than Word's lock files (`~$…`). Hidden files never are.
+/// Whether a file is a material: a `.toml` other than the rules file and
+/// the office's collection and roster, or a `.docx` other than Word's lock
+/// files (`~$…`). Hidden files never are.
 pub fn input_kind(path: &Path) -> Option<InputKind> {
+    use crate::config::{COLLECTION_FILE, ROSTER_FILE, RULES_FILE};
     let name = path.file_name()?.to_string_lossy();
-    if name.starts_with('.') || name.eq_ignore_ascii_case(crate::config::RULES_FILE) {
+    if name.starts_with('.')
+        || [RULES_FILE, COLLECTION_FILE, ROSTER_FILE]
+            .iter()
+            .any(|f| name.eq_ignore_ascii_case(f))
+    {
         return None;
     }
     let lower = name.to_ascii_lowercase();
@@ -474,6 +480,8 @@ mod tests {
         assert_eq!(input_kind(Path::new("a/案例.toml")), Some(InputKind::Toml));
         assert_eq!(input_kind(Path::new("A.DOCX")), Some(InputKind::Docx));
         assert_eq!(input_kind(Path::new("baosong.toml")), None);
+        assert_eq!(input_kind(Path::new("collection.toml")), None);
+        assert_eq!(input_kind(Path::new("roster.toml")), None);
         assert_eq!(input_kind(Path::new("~$案例.docx")), None);
         assert_eq!(input_kind(Path::new(".hidden.toml")), None);
         assert_eq!(input_kind(Path::new("photo.jpg")), None);

@@ -340,6 +340,26 @@ fn folders_are_checked_recursively_with_a_table_and_nothing_is_written() {
 }
 
 #[test]
+fn the_offices_own_files_are_not_materials() {
+    let d = tempfile::tempdir().unwrap();
+    let sub = d.path().join("一中");
+    std::fs::create_dir_all(&sub).unwrap();
+    case(&sub, 1000, "");
+    std::fs::write(
+        d.path().join("collection.toml"),
+        "title = \"汇编\"\nissuer = \"局\"\ndate = 2020-11-30\nsources = [\"*/*.toml\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("roster.toml"),
+        "[[units]]\nname = \"某职业学校\"\n",
+    )
+    .unwrap();
+    let (code, diags) = check(d.path(), &[]);
+    assert_eq!((code, diags.len()), (0, 0), "{diags:#?}");
+}
+
+#[test]
 fn build_refuses_violations_unless_forced() {
     let d = tempfile::tempdir().unwrap();
     case(d.path(), 500, "");

@@ -310,21 +310,9 @@ fn docx_inputs_are_checked_at_their_paragraphs_and_compiled_with_toml() {
         )
         .unwrap();
     }
-    std::fs::write(
-        d.path().join("collection.toml"),
-        "title = \"混合汇编\"\nissuer = \"某处\"\ndate = 2020-11-30\nsources = [\"submissions/**/*\"]\n",
-    )
-    .unwrap();
-    let o = run(
-        &[
-            "compile",
-            "collection.toml",
-            "-o",
-            "out",
-            "--format",
-            "docx",
-        ],
+    let o = compile_docx(
         d.path(),
+        "title = \"混合汇编\"\nissuer = \"某处\"\ndate = 2020-11-30\nsources = [\"submissions/**/*\"]\n",
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("汇编收入 2 篇案例"), "{}", stderr(&o));

@@ -259,21 +259,9 @@ fn the_volume_follows_the_roster_pinyin_or_strokes() {
         .collect();
     std::fs::write(d.path().join("名单.toml.txt"), &roster).unwrap();
     let order_of = |extra: &str| -> Vec<String> {
-        std::fs::write(
-            d.path().join("collection.toml"),
-            format!("title = \"汇编\"\nissuer = \"某处\"\ndate = 2020-11-30\nsources = [\"s*/*.toml\"]\ngroup_by = \"none\"\n{extra}"),
-        )
-        .unwrap();
-        let o = run(
-            &[
-                "compile",
-                "collection.toml",
-                "-o",
-                "out",
-                "--format",
-                "docx",
-            ],
+        let o = compile_docx(
             d.path(),
+            &format!("title = \"汇编\"\nissuer = \"某处\"\ndate = 2020-11-30\nsources = [\"s*/*.toml\"]\ngroup_by = \"none\"\n{extra}"),
         );
         assert!(o.status.success(), "{}", stderr(&o));
         let xml = zip_part(&d.path().join("out/汇编.docx"), "word/document.xml");

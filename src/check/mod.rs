@@ -217,17 +217,17 @@ pub fn photo_file(
         );
     }
     // The size of a copy cut short says nothing about the photo.
-    if p.complete && p.bytes < r.min_bytes {
+    if p.complete && p.len < r.min_bytes {
         out.push(
             Diagnostic::new(
                 code::PHOTO_TOO_SMALL,
                 format!(
                     "照片文件大小 {}，要求单张不低于 {}",
-                    mb(p.bytes),
+                    mb(p.len),
                     mb(r.min_bytes)
                 ),
             )
-            .label(mb(p.bytes))
+            .label(mb(p.len))
             .hint("请提供原图；经过压缩的照片画质达不到要求"),
         );
     }

@@ -78,6 +78,8 @@ pub fn table(reports: &[Examined]) -> String {
     }
     let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
     let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(width(s))));
+    // Right-aligned by display width: the headers are two columns a character.
+    let rpad = |s: &str, w: usize| format!("{}{s}", " ".repeat(w.saturating_sub(width(s))));
     let lines: Vec<(String, String, String, String, String)> = rows
         .into_iter()
         .map(|(folder, (units, n, e, w))| {
@@ -104,12 +106,12 @@ pub fn table(reports: &[Examined]) -> String {
     let mut out = String::from("\n");
     for r in all {
         out.push_str(&format!(
-            "{}  {}  {:>4}  {:>4}  {:>4}\n",
+            "{}  {}  {}  {}  {}\n",
             pad(&r.0, w0),
             pad(&r.1, w1),
-            r.2,
-            r.3,
-            r.4
+            rpad(&r.2, 4),
+            rpad(&r.3, 4),
+            rpad(&r.4, 4)
         ));
     }
     let with_errors = reports.iter().filter(|r| r.errors() > 0).count();

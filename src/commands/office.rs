@@ -72,8 +72,16 @@ fn init(a: &OfficeInitArgs, reporter: &mut Reporter) -> Result<(), Diagnostic> {
     std::fs::create_dir_all(&a.dir).map_err(|e| fail(io_reason(&e)))?;
     let store = Store::open(&a.dir, true).map_err(fail)?;
     let roster_text = std::fs::read_to_string(&a.roster).map_err(|e| fail(io_reason(&e)))?;
-    crate::output::write_atomic(&a.dir.join("roster.toml"), roster_text.as_bytes(), &[])?;
-    crate::output::write_atomic(&a.dir.join("collection.toml"), collection.as_bytes(), &[])?;
+    crate::output::write_atomic(
+        &a.dir.join(crate::config::ROSTER_FILE),
+        roster_text.as_bytes(),
+        &[],
+    )?;
+    crate::output::write_atomic(
+        &a.dir.join(crate::config::COLLECTION_FILE),
+        collection.as_bytes(),
+        &[],
+    )?;
     let mut rows: Vec<(String, String, String)> = Vec::new();
     {
         let mut conn = store.conn();
@@ -226,7 +234,11 @@ fn backup(a: &OfficeBackupArgs, reporter: &mut Reporter) -> Result<(), Diagnosti
                 .map_err(|e| fail(format!("{}：{}", from.display(), io_reason(&e))))?;
         }
     }
-    for f in ["roster.toml", "collection.toml", crate::config::RULES_FILE] {
+    for f in [
+        crate::config::ROSTER_FILE,
+        crate::config::COLLECTION_FILE,
+        crate::config::RULES_FILE,
+    ] {
         let from = a.dir.join(f);
         if from.is_file() {
             std::fs::copy(&from, stage.path().join(f)).map_err(|e| fail(io_reason(&e)))?;

@@ -13,6 +13,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor};
 
 pub mod catalog;
+pub mod toml_text;
 
 pub use catalog::{code, Code, Group, Lint, Severity};
 

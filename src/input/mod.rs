@@ -16,7 +16,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::diag::{code, Diagnostic, SourceFile};
-use crate::model::{Category, DocType, Document, MediaRef, Text};
+use crate::model::{Category, DocType, Document, Extra, HighlightRow, MediaRef, Stats, Text};
 use schema::{Field, Kind};
 
 pub use paths::{resolve_inside, PathError};
@@ -177,7 +177,10 @@ pub fn load_source(file: Arc<SourceFile>) -> Loaded {
 pub(crate) fn syntax_error(file: &Arc<SourceFile>, e: &toml::de::Error) -> Diagnostic {
     Diagnostic::new(
         code::TOML_SYNTAX,
-        format!("TOML 格式错误：{}", first_line(e.message())),
+        format!(
+            "TOML 格式错误：{}",
+            crate::diag::toml_text::chinese(e.message())
+        ),
     )
     .at(file, e.span().unwrap_or(0..0))
     .hint("检查引号是否成对、等号两边是否写全；多段正文请用三个双引号 \"\"\" 括起来")
@@ -221,10 +224,6 @@ pub(crate) fn read_table(
         return (None, diags);
     }
     (Some((file, t)), diags)
-}
-
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s).trim()
 }
 
 fn check_table(
@@ -531,168 +530,74 @@ fn media_item(
     })
 }
 
+/// A checked document table, with the schema that names its fields.
+struct Fields<'a> {
+    file: &'a Arc<SourceFile>,
+    t: &'a Table,
+    schema: &'static [Field],
+}
+
+impl Fields<'_> {
+    fn label(&self, key: &str) -> &'static str {
+        self.schema
+            .iter()
+            .find(|f| f.name == key)
+            .map(|f| f.label)
+            .unwrap_or("")
+    }
+
+    /// A field that must hold text: present (the schema saw to that) and
+    /// not blank. A blank one is an error, yet the document is still
+    /// built, so every other problem is found too and `--force` can still
+    /// write it.
+    fn required(&self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Text> {
+        let v = self.t.text(key)?.clone();
+        if v.value.trim().is_empty() {
+            let label = self.label(key);
+            diags.push(
+                Diagnostic::new(code::EMPTY_TEXT, format!("{label}（{key}）不能为空"))
+                    .at(self.file, v.span.clone())
+                    .hint(format!("请填写{label}")),
+            );
+        }
+        Some(v)
+    }
+
+    fn optional(&self, key: &str) -> Option<Text> {
+        self.t
+            .text(key)
+            .cloned()
+            .filter(|v| !v.value.trim().is_empty())
+    }
+}
+
+/// Text with no place in the source: a derived title, a list's body.
+fn unwritten() -> Text {
+    Text::new(String::new(), 0..0, None)
+}
+
+/// The model from a checked table: the type's parts, the category, the
+/// pictures and videos. Every problem goes to `diags`; `None` only when a
+/// part could not be built at all.
 fn build_document(
     file: &Arc<SourceFile>,
     doc_type: DocType,
     t: &Table,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Document> {
-    use crate::model::{Extra, HighlightRow, Stats};
     let dir = crate::files::dir_of(&file.path);
-    let fields = schema::fields_of(doc_type.key()).unwrap_or(schema::CASE);
-    let label_of = |key: &str| {
-        fields
-            .iter()
-            .find(|f| f.name == key)
-            .map(|f| f.label)
-            .unwrap_or("")
+    let fields = Fields {
+        file,
+        t,
+        schema: schema::fields_of(doc_type.key()).unwrap_or(schema::CASE),
     };
-    // A field that must hold text: present (the schema saw to that) and not
-    // blank. A blank one is an error, yet the document is still built, so
-    // every other problem is found too and `--force` can still write it.
-    let required = |key: &str, diags: &mut Vec<Diagnostic>| -> Option<Text> {
-        let v = t.text(key)?.clone();
-        if v.value.trim().is_empty() {
-            let label = label_of(key);
-            diags.push(
-                Diagnostic::new(code::EMPTY_TEXT, format!("{label}（{key}）不能为空"))
-                    .at(file, v.span.clone())
-                    .hint(format!("请填写{label}")),
-            );
-        }
-        Some(v)
-    };
-    let optional = |key: &str| t.text(key).cloned().filter(|v| !v.value.trim().is_empty());
-    // Derived titles have no place in the source.
-    let derived = || Text::new(String::new(), 0..0, None);
-    let empty_body = || Text::new(String::new(), 0..0, None);
-
-    let (title, unit, body, extra) = match doc_type {
-        DocType::Case | DocType::Plan => (
-            required("title", diags),
-            required("unit", diags),
-            required("body", diags),
-            Some(Extra::None),
-        ),
-        DocType::Media => {
-            let title = required("title", diags);
-            let outlet = required("outlet", diags);
-            let body = required("body", diags);
-            let item = media_item(file, t, diags);
-            (title, outlet, body, item.map(Extra::Media))
-        }
-        DocType::Summary => {
-            let unit = required("unit", diags);
-            let body = required("body", diags);
-            let stats = match t.entries.get("stats").map(|n| &n.value) {
-                Some(Value::Table(st)) => (|| {
-                    let media = st
-                        .records("media")
-                        .into_iter()
-                        .filter_map(|m| media_item(file, m, diags))
-                        .collect();
-                    Some(Stats {
-                        span: st.span.clone(),
-                        schools: num(st, "schools")?,
-                        enterprises: num(st, "enterprises")?,
-                        teachers: num(st, "teachers")?,
-                        students: num(st, "students")?,
-                        students_enrolled: num(st, "students_enrolled")?,
-                        participants: num(st, "participants")?,
-                        activity_forms: texts(st, "activity_forms"),
-                        experience_projects: num(st, "experience_projects")?,
-                        media,
-                    })
-                })(),
-                _ => None,
-            };
-            (
-                Some(optional("title").unwrap_or_else(derived)),
-                unit,
-                body,
-                stats.map(Extra::Summary),
-            )
-        }
-        DocType::Highlights => {
-            let unit = required("unit", diags);
-            let rows: Vec<HighlightRow> = t
-                .records("rows")
-                .into_iter()
-                .filter_map(|r| {
-                    Some(HighlightRow {
-                        span: r.span.clone(),
-                        name: r.text("name")?.clone(),
-                        date: r.text("date")?.clone(),
-                        place: r.text("place")?.clone(),
-                        form: r.text("form")?.clone(),
-                        summary: r.text("summary")?.clone(),
-                        contact: r.text("contact")?.clone(),
-                    })
-                })
-                .collect();
-            if rows.is_empty() {
-                diags.push(
-                    Diagnostic::new(code::MISSING_KEY, "一览表中至少要有一项活动")
-                        .at(file, 0..0)
-                        .hint("每项活动写一段 [[rows]]，包括 name、date、place、form、summary、contact"),
-                );
-            }
-            (
-                Some(optional("title").unwrap_or_else(derived)),
-                unit,
-                Some(empty_body()),
-                Some(Extra::Highlights(rows)),
-            )
-        }
-    };
-    let category = match t.text("category").filter(|c| !c.value.trim().is_empty()) {
-        None => None,
-        Some(c) => match Category::from_name(c.value.trim()) {
-            Some(cat) => Some(cat),
-            None => {
-                diags.push(
-                    Diagnostic::new(
-                        code::BAD_VALUE,
-                        format!("材料类别 \"{}\" 不在通知规定的范围内", c.value),
-                    )
-                    .at(file, c.span.clone())
-                    .hint(format!(
-                        "category 可以是：{}",
-                        schema::CATEGORIES.join("、")
-                    )),
-                );
-                None
-            }
-        },
-    };
-    let media = |key: &str, diags: &mut Vec<Diagnostic>| -> Vec<MediaRef> {
-        t.records(key)
-            .into_iter()
-            .filter_map(|rec| {
-                let path = rec.text("path")?.clone();
-                let resolved = match resolve_inside(&dir, &path.value) {
-                    Ok(p) => p,
-                    // A missing file is the photo checks' to report.
-                    Err(PathError::Missing) => dir.join(path.value.trim().replace('\\', "/")),
-                    Err(e) => {
-                        diags.push(e.diagnostic().at(file, path.span.clone()));
-                        return None;
-                    }
-                };
-                Some(MediaRef {
-                    path,
-                    resolved,
-                    caption: rec
-                        .text("caption")
-                        .cloned()
-                        .filter(|c| !c.value.trim().is_empty()),
-                    span: rec.span.clone(),
-                })
-            })
-            .collect()
-    };
+    let (title, unit, body, extra) = main_parts(&fields, doc_type, diags);
+    let category = category(file, t, diags);
     // Media reports call their evidence pictures `images`.
-    let photos = media(
+    let photos = media_refs(
+        file,
+        &dir,
+        t,
         if doc_type == DocType::Media {
             "images"
         } else {
@@ -700,7 +605,7 @@ fn build_document(
         },
         diags,
     );
-    let videos = media("videos", diags);
+    let videos = media_refs(file, &dir, t, "videos", diags);
     Some(Document {
         file: file.clone(),
         dir,
@@ -708,17 +613,175 @@ fn build_document(
         category,
         title: title?,
         unit: unit?,
-        region: optional("region"),
+        region: fields.optional("region"),
         body: body?,
         photos,
         videos,
         extra: extra?,
         submitter: if doc_type == DocType::Media {
-            optional("unit")
+            fields.optional("unit")
         } else {
             None
         },
     })
+}
+
+/// Title, unit, body and the type's own part, each as the type has it: a
+/// media report's outlet stands as its unit, a summary or a list may go
+/// without a title, a list has no body.
+fn main_parts(
+    fields: &Fields,
+    doc_type: DocType,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<Text>, Option<Text>, Option<Text>, Option<Extra>) {
+    let (file, t) = (fields.file, fields.t);
+    match doc_type {
+        DocType::Case | DocType::Plan => (
+            fields.required("title", diags),
+            fields.required("unit", diags),
+            fields.required("body", diags),
+            Some(Extra::None),
+        ),
+        DocType::Media => {
+            let title = fields.required("title", diags);
+            let outlet = fields.required("outlet", diags);
+            let body = fields.required("body", diags);
+            let item = media_item(file, t, diags);
+            (title, outlet, body, item.map(Extra::Media))
+        }
+        DocType::Summary => {
+            let unit = fields.required("unit", diags);
+            let body = fields.required("body", diags);
+            let stats = summary_stats(file, t, diags);
+            (
+                Some(fields.optional("title").unwrap_or_else(unwritten)),
+                unit,
+                body,
+                stats.map(Extra::Summary),
+            )
+        }
+        DocType::Highlights => {
+            let unit = fields.required("unit", diags);
+            let rows = highlight_rows(file, t, diags);
+            (
+                Some(fields.optional("title").unwrap_or_else(unwritten)),
+                unit,
+                Some(unwritten()),
+                Some(Extra::Highlights(rows)),
+            )
+        }
+    }
+}
+
+/// A summary's `[stats]`; its media reports are checked even when a
+/// figure is missing.
+fn summary_stats(file: &Arc<SourceFile>, t: &Table, diags: &mut Vec<Diagnostic>) -> Option<Stats> {
+    let Some(Value::Table(st)) = t.entries.get("stats").map(|n| &n.value) else {
+        return None;
+    };
+    let media = st
+        .records("media")
+        .into_iter()
+        .filter_map(|m| media_item(file, m, diags))
+        .collect();
+    Some(Stats {
+        span: st.span.clone(),
+        schools: num(st, "schools")?,
+        enterprises: num(st, "enterprises")?,
+        teachers: num(st, "teachers")?,
+        students: num(st, "students")?,
+        students_enrolled: num(st, "students_enrolled")?,
+        participants: num(st, "participants")?,
+        activity_forms: texts(st, "activity_forms"),
+        experience_projects: num(st, "experience_projects")?,
+        media,
+    })
+}
+
+/// A list's `[[rows]]`; an empty list is an error.
+fn highlight_rows(
+    file: &Arc<SourceFile>,
+    t: &Table,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<HighlightRow> {
+    let rows: Vec<HighlightRow> = t
+        .records("rows")
+        .into_iter()
+        .filter_map(|r| {
+            Some(HighlightRow {
+                span: r.span.clone(),
+                name: r.text("name")?.clone(),
+                date: r.text("date")?.clone(),
+                place: r.text("place")?.clone(),
+                form: r.text("form")?.clone(),
+                summary: r.text("summary")?.clone(),
+                contact: r.text("contact")?.clone(),
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        diags.push(
+            Diagnostic::new(code::MISSING_KEY, "一览表中至少要有一项活动")
+                .at(file, 0..0)
+                .hint("每项活动写一段 [[rows]]，包括 name、date、place、form、summary、contact"),
+        );
+    }
+    rows
+}
+
+/// The category, if given, from the notice's list; another is an error.
+fn category(file: &Arc<SourceFile>, t: &Table, diags: &mut Vec<Diagnostic>) -> Option<Category> {
+    let c = t.text("category").filter(|c| !c.value.trim().is_empty())?;
+    let cat = Category::from_name(c.value.trim());
+    if cat.is_none() {
+        diags.push(
+            Diagnostic::new(
+                code::BAD_VALUE,
+                format!("材料类别 \"{}\" 不在通知规定的范围内", c.value),
+            )
+            .at(file, c.span.clone())
+            .hint(format!(
+                "category 可以是：{}",
+                schema::CATEGORIES.join("、")
+            )),
+        );
+    }
+    cat
+}
+
+/// The pictures or videos under `key`, each resolved inside the
+/// document's folder; one that would leave it is an error and dropped.
+fn media_refs(
+    file: &Arc<SourceFile>,
+    dir: &Path,
+    t: &Table,
+    key: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<MediaRef> {
+    t.records(key)
+        .into_iter()
+        .filter_map(|rec| {
+            let path = rec.text("path")?.clone();
+            let resolved = match resolve_inside(dir, &path.value) {
+                Ok(p) => p,
+                // A missing file is the photo checks' to report.
+                Err(PathError::Missing) => dir.join(path.value.trim().replace('\\', "/")),
+                Err(e) => {
+                    diags.push(e.diagnostic().at(file, path.span.clone()));
+                    return None;
+                }
+            };
+            Some(MediaRef {
+                path,
+                resolved,
+                caption: rec
+                    .text("caption")
+                    .cloned()
+                    .filter(|c| !c.value.trim().is_empty()),
+                span: rec.span.clone(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

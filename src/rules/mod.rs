@@ -544,7 +544,25 @@ impl Rules {
         let mut base =
             toml::Table::try_from(Rules::default()).expect("the built-in rules serialize");
         merge(&mut base, user);
-        toml::Value::Table(base).try_into()
+        let mut rules: Rules = toml::Value::Table(base).try_into()?;
+        // `b0203`, ` B0203 ` and `Photos` mean what they say; `adjust`
+        // looks keys up exactly.
+        rules.diagnostics = std::mem::take(&mut rules.diagnostics)
+            .into_iter()
+            .map(|(k, v)| {
+                let k = k.trim();
+                let k = match crate::diag::catalog::lookup(k) {
+                    Some(l) => l.code.to_string(),
+                    None if Group::from_key(&k.to_ascii_lowercase()).is_some() => {
+                        k.to_ascii_lowercase()
+                    }
+                    // Unknown: kept as written, for the message.
+                    None => k.to_string(),
+                };
+                (k, v.trim().to_ascii_lowercase())
+            })
+            .collect();
+        Ok(rules)
     }
 
     pub fn style(&self, role: Role) -> &RoleStyle {

@@ -211,8 +211,8 @@ async fn material(
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!(
-                "这份材料的 TOML 格式有误，无法在表单中打开：{}",
-                e.message()
+                "这份材料的 TOML 格式有误，无法在表单中打开：{}（请用 baosong check 查看位置）",
+                crate::diag::toml_text::chinese(e.message())
             ),
         )
     })?;
@@ -316,7 +316,10 @@ fn preview_now(app: &App, ws: &Workspace, req: &Edited) -> Result<Value, ApiErro
                             super::preview::SCREEN_WIDTH,
                         )
                     })
-                    .or_else(|| full.map(|p| typst::foundations::Bytes::new(p.bytes.clone())))
+                    .or_else(|| {
+                        full.and_then(|p| p.bytes().ok())
+                            .map(typst::foundations::Bytes::new)
+                    })
                     .unwrap_or_else(|| typst::foundations::Bytes::new(Vec::new()))
             };
             match d.preview.update(&ir, &rules, &fonts, &photo) {

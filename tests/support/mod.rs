@@ -23,6 +23,23 @@ pub fn run(args: &[&str], dir: &Path) -> Output {
         .expect("baosong runs")
 }
 
+/// Writes `collection.toml` in `dir` and binds it into `out/` as Word
+/// only (the quickest volume to read back).
+pub fn compile_docx(dir: &Path, collection_toml: &str) -> Output {
+    std::fs::write(dir.join("collection.toml"), collection_toml).unwrap();
+    run(
+        &[
+            "compile",
+            "collection.toml",
+            "-o",
+            "out",
+            "--format",
+            "docx",
+        ],
+        dir,
+    )
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
