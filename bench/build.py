@@ -78,7 +78,7 @@ def main(argv=None):
             base = None
             if typst:
                 src = plain_typst(story, story.parent)
-                base = measure(corpus.typst_cmd(typst, src, out / "plain.pdf"), story.parent, a.runs)
+                base = measure(corpus.typst_cmd(typst, src, story.parent / "plain.pdf"), story.parent, a.runs)
                 rows["baseline: typst CLI, plain file"] = base
             res = {}
             table = []
@@ -89,6 +89,8 @@ def main(argv=None):
                 res[name] = dict(m.json(), time_vs_typst=round(m[0] / base[0], 3) if base else None,
                                  rss_vs_typst=round(m[1] / base[1], 3) if base else None)
             sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
+            if base:
+                sizes["typst CLI plain.pdf"] = (story.parent / "plain.pdf").stat().st_size
             data["inputs"][label] = {"photos": {p.name: p.stat().st_size for p in photos}, "results": res,
                                      "output_bytes": sizes}
             print(f"\n## baosong build: {label}, median of {a.runs} (page cache warm)\n")

@@ -165,6 +165,15 @@ def md_table(header, rows):
 
 
 def write_json(path, data):
+    """Writes the results (if a path is given), after checking that the
+    binary measured was not replaced during the run (the lead rebuilds it)."""
+    b = data.get("binary") or {}
+    if b.get("path"):
+        now = binary_info(b["path"])
+        if (now["mtime"], now["size"]) != (b["mtime"], b["size"]):
+            data["binary_replaced_during_run"] = now
+            print(f"\nWARNING: {b['path']} was replaced during the run ({b['mtime']} → {now['mtime']}): "
+                  "the figures mix two builds; run again.")
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
