@@ -363,7 +363,20 @@ pub fn compile(
     // runs beside the resampling instead of after it. The PDF is laid out
     // before the Word file is written: its page numbers fill the contents.
     let (resampled, mut laid) = std::thread::scope(|s| {
-        let photos = s.spawn(|| resample_all(&volume, coll, &cache, progress));
+        let photos = s.spawn(|| {
+            // A pool of its own: on the global one, Typst's parallel layout
+            // queued behind thousands of photo jobs and ran only after
+            // them; and its threads' decode buffers end with it.
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            match rayon::ThreadPoolBuilder::new()
+                .num_threads(cores)
+                .thread_name(|i| format!("baosong-photo-{i}"))
+                .build()
+            {
+                Ok(pool) => pool.install(|| resample_all(&volume, coll, &cache, progress)),
+                Err(_) => resample_all(&volume, coll, &cache, progress),
+            }
+        });
         let laid = crate::render::volume::render_pdf(&volume, &rules, &fonts, &cache);
         let resampled = photos
             .join()
