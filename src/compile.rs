@@ -172,7 +172,7 @@ fn choose(
     opts: &CompileOptions,
     out: &mut Compiled,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Vec<Document> {
+) -> Vec<(Document, Vec<Diagnostic>)> {
     let total = files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let examined: Vec<Examined> = files
@@ -198,21 +198,27 @@ fn choose(
             Some(_) if errors > 0 && !opts.include_invalid => {
                 out.left_out.push((e.path, format!("{errors} 个错误")))
             }
-            Some(d) => chosen.push(d),
+            Some(d) => chosen.push((d, e.diagnostics)),
         }
     }
     chosen
 }
 
-/// Intermediate documents of the chosen cases, in parallel; their photos
-/// are still the originals (see `resample_all`).
-fn prepare(chosen: Vec<Document>, rules: &Rules, out: &mut Compiled) -> Vec<(Document, Ir)> {
-    let built: Vec<Result<(Document, Ir), Vec<Diagnostic>>> = chosen
+/// Intermediate documents of the chosen cases, in parallel, as `build`
+/// makes them (with what it finds: a character drawn from another face or
+/// from none); their photos are still the originals (see `resample_all`).
+fn prepare(
+    chosen: Vec<(Document, Vec<Diagnostic>)>,
+    rules: &Rules,
+    fonts: &crate::fonts::FontSet,
+    out: &mut Compiled,
+) -> Vec<(Document, Ir)> {
+    let built: Vec<Result<(Document, Ir, Vec<Diagnostic>), Vec<Diagnostic>>> = chosen
         .into_par_iter()
-        .map(|doc| {
-            let mut diags = Vec::new();
-            match ir::build(&doc, rules, &mut diags) {
-                Some(ir) if !diags.iter().any(|d| d.is_error()) => Ok((doc, ir)),
+        .map(|(doc, findings)| {
+            let (ir, diags) = submission::layout(&doc, &findings, rules, Some(fonts));
+            match ir {
+                Some(ir) if !diags.iter().any(|d| d.is_error()) => Ok((doc, ir, diags)),
                 _ => Err(diags),
             }
         })
@@ -220,7 +226,10 @@ fn prepare(chosen: Vec<Document>, rules: &Rules, out: &mut Compiled) -> Vec<(Doc
     let mut docs = Vec::new();
     for b in built {
         match b {
-            Ok(x) => docs.push(x),
+            Ok((doc, ir, diags)) => {
+                out.diagnostics.extend(diags);
+                docs.push((doc, ir));
+            }
             Err(ds) => {
                 if let Some(f) = ds.iter().find_map(|d| d.file.clone()) {
                     out.left_out.push((f.path.clone(), "无法排版".into()));
@@ -304,6 +313,88 @@ fn drop_cases(volume: &mut Volume, files: &mut Vec<Vec<Arc<SourceFile>>>, at: &[
     files.retain(|f| !f.is_empty());
 }
 
+/// Resamples the photos for print while the volume is laid out. The
+/// layout needs only the photos' sizes (it draws stand-ins), so it runs
+/// beside the resampling instead of after it.
+fn resample_beside_layout(
+    volume: &Volume,
+    coll: &Collection,
+    rules: &Rules,
+    fonts: &crate::fonts::FontSet,
+    cache: &Path,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> (
+    Vec<(At, Result<crate::photo::Photo, crate::photo::PhotoError>)>,
+    Result<crate::render::volume::LaidOut, Diagnostic>,
+) {
+    std::thread::scope(|s| {
+        let photos = s.spawn(|| {
+            // A pool of its own: on the global one, Typst's parallel layout
+            // queued behind thousands of photo jobs and ran only after
+            // them; and its threads' decode buffers end with it.
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            match rayon::ThreadPoolBuilder::new()
+                .num_threads(cores)
+                .thread_name(|i| format!("baosong-photo-{i}"))
+                .build()
+            {
+                Ok(pool) => pool.install(|| resample_all(volume, coll, cache, progress)),
+                Err(_) => resample_all(volume, coll, cache, progress),
+            }
+        });
+        let laid = crate::render::volume::render_pdf(volume, rules, fonts, cache);
+        let resampled = photos
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (resampled, laid)
+    })
+}
+
+/// Writes the volume's PDF and Word file, as asked. The PDF was laid out
+/// first: its page numbers fill the Word file's contents.
+fn write_volume(
+    volume: &Volume,
+    laid: &crate::render::volume::LaidOut,
+    coll: &Collection,
+    rules: &Rules,
+    opts: &CompileOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    out: &mut Compiled,
+) {
+    let stem = crate::names::sanitize(&coll.title, rules.output.max_name_chars);
+    let inputs = vec![coll.file.path.clone()];
+    let emit =
+        |ext: &str,
+         stage: &'static str,
+         fill: &mut dyn FnMut(&mut dyn crate::output::WriteSeek) -> Result<(), Diagnostic>,
+         out: &mut Compiled| {
+            progress(Progress {
+                stage,
+                done: 0,
+                total: 1,
+            });
+            let path = opts.out_dir.join(format!("{stem}.{ext}"));
+            match crate::output::write_atomic_with(&path, &inputs, fill) {
+                Ok(()) => out.written.push(path),
+                Err(d) => {
+                    out.diagnostics.push(d);
+                    out.failed = true;
+                }
+            }
+        };
+    if opts.pdf {
+        emit("pdf", "生成 PDF", &mut |w| laid.write(volume, w), out);
+    }
+    if opts.docx {
+        emit(
+            "docx",
+            "生成 Word",
+            &mut |w| crate::render::docx::render_volume(volume, rules, &laid.pages, w),
+            out,
+        );
+    }
+}
+
 /// Binds the collection's cases into one volume and writes it.
 pub fn compile(
     coll: &Collection,
@@ -333,7 +424,26 @@ pub fn compile(
     let rules = Arc::new(rules);
     let chosen = choose(&files, &rules, opts, &mut out, progress);
     let cache = opts.out_dir.join(".baosong-cache");
-    let docs = prepare(chosen, &rules, &mut out);
+    let fonts = crate::fonts::FontSet::load(
+        &rules,
+        &crate::fonts::search_for(&coll.dir, &opts.font_paths),
+    );
+    if let Some(n) = fonts.lookalike_notice(opts.strict_fonts) {
+        let fatal = n.is_error();
+        out.diagnostics.push(n);
+        if fatal {
+            out.failed = true;
+            return out;
+        }
+    }
+    // As `build` does: installed faces join in for the rare characters
+    // none of ours has, so no character is lost in the volume either.
+    let mut rare = std::collections::BTreeSet::new();
+    for (doc, _) in &chosen {
+        rare.extend(crate::coverage::missing(doc, &fonts));
+    }
+    let fonts = fonts.with_characters(&rare).unwrap_or(fonts);
+    let docs = prepare(chosen, &rules, &fonts, &mut out);
     if docs.is_empty() {
         return nothing_to_bind(out, coll);
     }
@@ -347,42 +457,8 @@ pub fn compile(
         duplex: coll.duplex,
         groups,
     };
-    let fonts = crate::fonts::FontSet::load(
-        &rules,
-        &crate::fonts::search_for(&coll.dir, &opts.font_paths),
-    );
-    if let Some(n) = fonts.lookalike_notice(opts.strict_fonts) {
-        let fatal = n.is_error();
-        out.diagnostics.push(n);
-        if fatal {
-            out.failed = true;
-            return out;
-        }
-    }
-    // The layout needs only the photos' sizes (it draws stand-ins), so it
-    // runs beside the resampling instead of after it. The PDF is laid out
-    // before the Word file is written: its page numbers fill the contents.
-    let (resampled, mut laid) = std::thread::scope(|s| {
-        let photos = s.spawn(|| {
-            // A pool of its own: on the global one, Typst's parallel layout
-            // queued behind thousands of photo jobs and ran only after
-            // them; and its threads' decode buffers end with it.
-            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-            match rayon::ThreadPoolBuilder::new()
-                .num_threads(cores)
-                .thread_name(|i| format!("baosong-photo-{i}"))
-                .build()
-            {
-                Ok(pool) => pool.install(|| resample_all(&volume, coll, &cache, progress)),
-                Err(_) => resample_all(&volume, coll, &cache, progress),
-            }
-        });
-        let laid = crate::render::volume::render_pdf(&volume, &rules, &fonts, &cache);
-        let resampled = photos
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (resampled, laid)
-    });
+    let (resampled, mut laid) =
+        resample_beside_layout(&volume, coll, &rules, &fonts, &cache, progress);
     let mut broken: Vec<(usize, usize)> = Vec::new();
     for ((g, c, f), r) in resampled {
         match r {
@@ -416,37 +492,6 @@ pub fn compile(
             return out;
         }
     };
-    let stem = crate::names::sanitize(&coll.title, rules.output.max_name_chars);
-    let inputs = vec![coll.file.path.clone()];
-    let emit =
-        |ext: &str,
-         stage: &'static str,
-         fill: &mut dyn FnMut(&mut dyn crate::output::WriteSeek) -> Result<(), Diagnostic>,
-         out: &mut Compiled| {
-            progress(Progress {
-                stage,
-                done: 0,
-                total: 1,
-            });
-            let path = opts.out_dir.join(format!("{stem}.{ext}"));
-            match crate::output::write_atomic_with(&path, &inputs, fill) {
-                Ok(()) => out.written.push(path),
-                Err(d) => {
-                    out.diagnostics.push(d);
-                    out.failed = true;
-                }
-            }
-        };
-    if opts.pdf {
-        emit("pdf", "生成 PDF", &mut |w| laid.write(&volume, w), &mut out);
-    }
-    if opts.docx {
-        emit(
-            "docx",
-            "生成 Word",
-            &mut |w| crate::render::docx::render_volume(&volume, &rules, &laid.pages, w),
-            &mut out,
-        );
-    }
+    write_volume(&volume, &laid, coll, &rules, opts, progress, &mut out);
     out
 }

@@ -60,6 +60,8 @@ impl Preview {
     ) -> Result<Vec<PageImage>, Diagnostic> {
         let data = pdf::document_data(ir, rules, fonts);
         self.world
+            .set_fonts(fonts.fonts.clone(), fonts.book.clone());
+        self.world
             .set_file("/document.json", Bytes::new(data.to_string().into_bytes()));
         let mut keep = vec!["/lib.typ".to_string(), "/document.json".to_string()];
         for (i, f) in ir.figures.iter().enumerate() {

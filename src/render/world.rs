@@ -25,6 +25,16 @@ pub fn file_id(path: &str) -> FileId {
 }
 
 impl MemoryWorld {
+    /// Uses these faces from the next compile on (a document that needs
+    /// an installed face for a rare character); unchanged faces keep
+    /// Typst's caches.
+    pub fn set_fonts(&mut self, fonts: Vec<Font>, book: FontBook) {
+        if self.fonts != fonts {
+            self.fonts = fonts;
+            self.book = LazyHash::new(book);
+        }
+    }
+
     /// Replaces or adds a file; the next compile sees it. Unchanged files
     /// keep their `Bytes`, so typst's caches recognise them without
     /// hashing them again.

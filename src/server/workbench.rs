@@ -129,7 +129,7 @@ fn field_json(doc_type: &str, f: &Field) -> Value {
 
 /// The forms: one per document type, the TOML contract's keys with their
 /// Chinese labels and the templates' hints.
-async fn schema_of_forms() -> Json<Value> {
+async fn schema_of_forms(State(app): State<Arc<App>>) -> Json<Value> {
     let types: Vec<Value> = schema::TYPES
         .iter()
         .map(|(key, label, fields)| {
@@ -140,7 +140,12 @@ async fn schema_of_forms() -> Json<Value> {
             })
         })
         .collect();
-    Json(json!({ "types": types }))
+    // The page refuses a file over the limit before sending it.
+    let mb = |b: u64| b / (1024 * 1024);
+    Json(json!({
+        "types": types,
+        "limits": { "photos": mb(app.limits.photo), "videos": mb(app.limits.video), "docx": mb(app.limits.docx) },
+    }))
 }
 
 /// Every material in the workspace with its status.
@@ -290,7 +295,11 @@ fn preview_now(app: &App, ws: &Workspace, req: &Edited) -> Result<Value, ApiErro
     if let Some(doc) = &e.document {
         let dir = crate::files::dir_of(&path);
         let fonts = app.fonts.get(&dir, &rules);
-        let (ir, found) = submission::layout(doc, &diags, &rules, Some(&fonts));
+        // As `build` does: installed faces join in for rare characters, so
+        // the preview draws what the PDF will.
+        let wider = fonts.with_characters(&crate::coverage::missing(doc, &fonts));
+        let fonts: &crate::fonts::FontSet = wider.as_ref().unwrap_or(&fonts);
+        let (ir, found) = submission::layout(doc, &diags, &rules, Some(fonts));
         diags.extend(found);
         if let Some(ir) = ir {
             let draft_id = if req.draft.is_empty() {
@@ -299,7 +308,7 @@ fn preview_now(app: &App, ws: &Workspace, req: &Edited) -> Result<Value, ApiErro
                 &req.draft
             };
             let draft = app.previews.draft(&ws.root, draft_id, || {
-                crate::render::preview::Preview::new(&fonts, 1.25)
+                crate::render::preview::Preview::new(fonts, 1.25)
             });
             let mut d = draft
                 .lock()
@@ -322,7 +331,7 @@ fn preview_now(app: &App, ws: &Workspace, req: &Edited) -> Result<Value, ApiErro
                     })
                     .unwrap_or_else(|| typst::foundations::Bytes::new(Vec::new()))
             };
-            match d.preview.update(&ir, &rules, &fonts, &photo) {
+            match d.preview.update(&ir, &rules, fonts, &photo) {
                 Ok(p) => {
                     d.pages = p.clone();
                     pages = p
@@ -605,6 +614,8 @@ async fn import(
             let hints = crate::import::Hints {
                 unit: ws2.unit.clone(),
                 file_stem: Some(stem_name.clone()),
+                // An upload's folder here is ours, not the school's.
+                folder: None,
             };
             let (toml, notes) =
                 submission::import_into(&bytes, &out, &stem_name, &rules, &hints, &[]).map_err(

@@ -324,7 +324,8 @@ function focusField(d) {
 
 // ---- uploads -----------------------------------------------------------
 
-const LIMITS = { photos: 50, videos: 250 };
+// The server's limits replace these when the page starts (/api/schema).
+const LIMITS = { photos: 50, videos: 250, docx: 100 };
 
 async function upload(files, kind) {
   const list = [...files];
@@ -332,11 +333,13 @@ async function upload(files, kind) {
   const fd = new FormData();
   fd.append('dir', materialDir());
   for (const f of list) {
-    if (f.size > LIMITS[kind] * 1024 * 1024) {
-      message(f.name + ' 超过 ' + LIMITS[kind] + ' MB 的上传限制，没有上传', 'err');
+    const docx = kind === 'photos' && /\.docx$/i.test(f.name);
+    const limit = LIMITS[docx ? 'docx' : kind];
+    if (f.size > limit * 1024 * 1024) {
+      message(f.name + ' 超过 ' + limit + ' MB 的上传限制，没有上传', 'err');
       return;
     }
-    if (kind === 'photos' && /\.docx$/i.test(f.name)) { importDocx(f); return; }
+    if (docx) { importDocx(f); return; }
     fd.append(kind, f, f.name);
   }
   message('正在上传 ' + list.length + ' 个文件……');
@@ -436,6 +439,7 @@ async function submit() {
   await bs.loadSession();
   if (!bs.session) { location.href = '/login'; return; }
   const schema = await bs.api('GET', '/api/schema');
+  Object.assign(LIMITS, schema.limits || {});
   const params = new URLSearchParams(location.search);
   let vals = {};
   if (location.pathname.startsWith('/new/')) {
