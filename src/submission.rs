@@ -144,6 +144,9 @@ fn load_docx(path: &Path, rules: &Rules, opts: &LoadOptions) -> Loaded {
     let hints = crate::import::Hints {
         unit: opts.unit.clone(),
         file_stem: path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+        folder: std::path::absolute(path)
+            .ok()
+            .and_then(|p| Some(p.parent()?.file_name()?.to_string_lossy().into_owned())),
     };
     let imported = match crate::import::convert(&bytes, rules, &hints) {
         Ok(i) => i,
@@ -351,8 +354,15 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The source hash a .docx made by baosong carries, if it is one.
-pub fn generated_from(path: &Path) -> Option<String> {
+/// What a .docx made by baosong says of its source (`None`: a person
+/// made it). Volumes and statistics name no source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub source: Option<String>,
+    pub sha256: Option<String>,
+}
+
+pub fn generated_from(path: &Path) -> Option<Generated> {
     use std::io::Read;
     let f = std::fs::File::open(path).ok()?;
     let mut z = zip::ZipArchive::new(f).ok()?;
@@ -360,38 +370,55 @@ pub fn generated_from(path: &Path) -> Option<String> {
     let mut xml = String::new();
     // A property part is small; never read more than that.
     part.take(64 * 1024).read_to_string(&mut xml).ok()?;
-    let at = xml.find(&format!(
-        "name=\"{}\"",
-        crate::render::docx::SOURCE_HASH_PROPERTY
-    ))?;
-    let rest = &xml[at..];
-    let start = rest.find("<vt:lpwstr>")? + "<vt:lpwstr>".len();
-    let end = rest[start..].find('<')?;
-    Some(rest[start..start + end].trim().to_string())
+    let prop = |name: &str| -> Option<String> {
+        let rest = &xml[xml.find(&format!("name=\"{name}\""))?..];
+        let start = rest.find("<vt:lpwstr>")? + "<vt:lpwstr>".len();
+        let end = rest[start..].find('<')?;
+        Some(rest[start..start + end].trim().to_string())
+    };
+    let source = prop(crate::render::docx::SOURCE_NAME_PROPERTY);
+    let sha256 = prop(crate::render::docx::SOURCE_HASH_PROPERTY);
+    let ours = prop("Generator").is_some_and(|g| g.starts_with("baosong"));
+    (ours || sha256.is_some()).then_some(Generated { source, sha256 })
 }
 
 /// A folder's own outputs are not submissions: a .docx baosong made from a
-/// material that is among `files` too is left out (it would count twice).
-/// One whose source is not there stays, and says what it is (B0011).
+/// material that is among `files` too (by name beside it, even if the
+/// material was edited since, or by content) is left out, as are volumes
+/// and statistics; each would count twice. One whose source is not there
+/// stays, and says what it is (B0011).
 fn drop_generated(files: Vec<PathBuf>) -> Vec<PathBuf> {
-    let made: Vec<(PathBuf, String)> = files
+    let made: Vec<(PathBuf, Generated)> = files
         .iter()
         .filter(|p| input_kind(p) == Some(InputKind::Docx))
-        .filter_map(|p| generated_from(p).map(|h| (p.clone(), h)))
+        .filter_map(|p| generated_from(p).map(|g| (p.clone(), g)))
         .collect();
     if made.is_empty() {
         return files;
     }
-    let hashes: std::collections::HashSet<String> = files
+    let others: Vec<&PathBuf> = files
         .iter()
         .filter(|p| !made.iter().any(|(m, _)| m == *p))
+        .collect();
+    let hashes: std::collections::HashSet<String> = others
+        .iter()
         .filter_map(|p| std::fs::read(p).ok())
         .map(|b| sha256_hex(&b))
         .collect();
-    files
-        .into_iter()
-        .filter(|p| !made.iter().any(|(m, h)| m == p && hashes.contains(h)))
-        .collect()
+    let output = |p: &PathBuf, g: &Generated| match &g.source {
+        None => true,
+        Some(name) => {
+            let beside = crate::files::dir_of(p).join(name);
+            others.iter().any(|o| **o == beside)
+                || g.sha256.as_ref().is_some_and(|h| hashes.contains(h))
+        }
+    };
+    let drop: Vec<PathBuf> = made
+        .iter()
+        .filter(|(p, g)| output(p, g))
+        .map(|(p, _)| p.clone())
+        .collect();
+    files.into_iter().filter(|p| !drop.contains(p)).collect()
 }
 
 /// Which outputs to make, and how.

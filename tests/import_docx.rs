@@ -365,3 +365,90 @@ fn pictures_in_tables_and_captions_above_them() {
     );
     assert!(t.contains("body = \"\"\"\n正文第一段"), "{t}");
 }
+
+// Where a school's unit is found when the file has no line for it under
+// the title: the 落款, the file name, the folder's name, or --unit; each
+// said in a note (B1005), and never a stop.
+#[test]
+fn the_unit_is_found_where_real_documents_put_it() {
+    let para = |text: &str, right: bool| {
+        format!(
+            "<w:p>{}<w:r><w:t>{text}</w:t></w:r></w:p>",
+            if right {
+                r#"<w:pPr><w:jc w:val="right"/></w:pPr>"#
+            } else {
+                ""
+            }
+        )
+    };
+    let doc = |signed: bool| {
+        let mut body = format!(
+            r#"<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="44"/></w:rPr><w:t>技能展示进社区</w:t></w:r></w:p>"#
+        );
+        for _ in 0..4 {
+            body += &para(
+                "学校组织师生走进社区开展家电维修和健康咨询服务，受到居民欢迎。",
+                false,
+            );
+        }
+        if signed {
+            body += &para("南昌市第三职业学校", true);
+            body += &para("2020年11月12日", true);
+        }
+        docx(
+            &format!("<w:document {NS}><w:body>{body}</w:body></w:document>"),
+            None,
+        )
+    };
+    let unit_of = |dir: &Path, name: &str, extra: &[&str]| -> (String, String) {
+        let mut args = vec!["check", name, "--message-format", "json"];
+        args.extend_from_slice(extra);
+        let o = run(&args, dir);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        let diags: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+        let note = diags
+            .iter()
+            .find(|v| v["code"] == "B1005")
+            .map(|v| v["message"].as_str().unwrap().to_string())
+            .unwrap_or_default();
+        let missing = diags
+            .iter()
+            .any(|v| v["code"] == "B0102" && v["message"].as_str().unwrap().contains("报送单位"));
+        (
+            note,
+            if missing {
+                "missing".into()
+            } else {
+                "found".into()
+            },
+        )
+    };
+    let d = tempfile::tempdir().unwrap();
+    // The 落款: right-aligned unit over a date.
+    std::fs::write(d.path().join("案例.docx"), doc(true)).unwrap();
+    let (note, found) = unit_of(d.path(), "案例.docx", &[]);
+    assert_eq!(found, "found");
+    assert!(note.contains("文末落款“南昌市第三职业学校”"), "{note}");
+    // The file's name.
+    std::fs::write(d.path().join("南昌市第四职业学校-案例.docx"), doc(false)).unwrap();
+    let (note, _) = unit_of(d.path(), "南昌市第四职业学校-案例.docx", &[]);
+    assert!(note.contains("文件名“南昌市第四职业学校”"), "{note}");
+    // The folder's name, as offices keep submissions (县区/单位/…).
+    let folder = d.path().join("东湖区/南昌市第五职业学校");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("案例.docx"), doc(false)).unwrap();
+    let (note, _) = unit_of(&folder, "案例.docx", &[]);
+    assert!(note.contains("所在文件夹名“南昌市第五职业学校”"), "{note}");
+    // Given: wins over everything, and needs no note.
+    let (note, found) = unit_of(d.path(), "案例.docx", &["--unit", "南昌市第六职业学校"]);
+    assert_eq!((note.as_str(), found.as_str()), ("", "found"));
+    // Nowhere: one error among the others, not a stop.
+    let plain = d.path().join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::write(plain.join("案例.docx"), doc(false)).unwrap();
+    let (_, found) = unit_of(&plain, "案例.docx", &[]);
+    assert_eq!(found, "missing");
+}

@@ -204,6 +204,40 @@ fn an_installed_face_draws_what_ours_lack() {
         );
         assert!(text.contains('☃'), "{text}");
     }
+    // The volume too: lost and said without the face, drawn with it.
+    std::fs::write(d.path().join("baosong.toml"), RELAXED).unwrap();
+    std::fs::write(
+        d.path().join("collection.toml"),
+        "title = \"汇编\"\nissuer = \"某处\"\ndate = 2020-11-30\nsources = [\"s.toml\"]\n",
+    )
+    .unwrap();
+    let o = run(
+        &["compile", "collection.toml", "-o", "out", "--format", "pdf"],
+        d.path(),
+    );
+    assert!(stderr(&o).contains("B0303"), "{}", stderr(&o));
+    let o = run(
+        &[
+            "compile",
+            "collection.toml",
+            "-o",
+            "out",
+            "--format",
+            "pdf",
+            "--font-path",
+            fonts.to_str().unwrap(),
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("B0303"), "{}", stderr(&o));
+    if have("pdftotext") {
+        let text = tool(
+            "pdftotext",
+            &[d.path().join("out/汇编.pdf").to_str().unwrap(), "-"],
+        );
+        assert!(text.contains('☃'), "{text}");
+    }
 }
 
 #[test]
@@ -224,6 +258,13 @@ fn a_folders_own_outputs_are_not_submissions() {
         "title = \"汇编\"\nissuer = \"某处\"\ndate = 2020-11-30\nsources = [\"**/*\"]\n",
     )
     .unwrap();
+    let o = run(&["compile", "collection.toml", "-o", "out"], d.path());
+    assert!(stderr(&o).contains("汇编收入 1 篇案例"), "{}", stderr(&o));
+    // Edited after the build, the material still counts once, and the
+    // volume just written is not a material either.
+    case(&sub, "story.toml", "匠心筑梦", "某校", &body(3));
+    let o = run(&["check", ".", "--date", "2020-10-01"], d.path());
+    assert!(stderr(&o).contains("共检查 1 份材料"), "{}", stderr(&o));
     let o = run(&["compile", "collection.toml", "-o", "out"], d.path());
     assert!(stderr(&o).contains("汇编收入 1 篇案例"), "{}", stderr(&o));
     // Alone, the output is a material, and says what it is.

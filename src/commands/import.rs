@@ -49,6 +49,9 @@ pub fn run(args: &ImportArgs, reporter: &mut Reporter) -> u8 {
         &crate::import::Hints {
             unit: args.unit.clone(),
             file_stem: Some(stem.clone()),
+            folder: std::path::absolute(&args.file)
+                .ok()
+                .and_then(|p| Some(p.parent()?.file_name()?.to_string_lossy().into_owned())),
         },
         &[args.file.clone()],
     ) {

@@ -30,8 +30,11 @@ pub struct Imported {
 pub struct Hints {
     /// The submitting unit (`--unit`, or the school logged in).
     pub unit: Option<String>,
-    /// The file's name without extension: a last place to find the unit.
+    /// The file's name without extension: a late place to find the unit.
     pub file_stem: Option<String>,
+    /// The name of the folder the file is in: the last place (offices
+    /// keep submissions as 县区/单位/…).
+    pub folder: Option<String>,
 }
 
 /// Reads a .docx and converts it; nothing is written. The pictures come
@@ -204,6 +207,7 @@ enum UnitFrom {
     Signature,
     Properties,
     FileName,
+    FolderName,
 }
 
 fn unit_from_name(stem: &str) -> Option<String> {
@@ -434,7 +438,8 @@ fn signature(items: &[Item], from: usize) -> Option<(Vec<usize>, String)> {
 }
 
 /// The unit, from the first place that has it: given; a short centred line
-/// under the title; the 落款; the document's properties; the file name.
+/// under the title; the 落款; the document's properties; the file name;
+/// the folder's name.
 fn choose_unit(
     content: &DocxContent,
     hints: &Hints,
@@ -460,6 +465,13 @@ fn choose_unit(
             .as_deref()
             .and_then(unit_from_name)
             .map(|u| (u, UnitFrom::FileName))
+            .or_else(|| {
+                hints
+                    .folder
+                    .as_deref()
+                    .and_then(unit_from_name)
+                    .map(|u| (u, UnitFrom::FolderName))
+            })
     }
 }
 
@@ -481,6 +493,13 @@ fn unit_note(unit: &str, from: &UnitFrom) -> Option<Diagnostic> {
         UnitFrom::FileName => Some(
             Diagnostic::new(code::UNIT_GUESSED, format!("报送单位取自文件名“{unit}”"))
                 .hint("请核对；不对时可用 --unit 指定，或在导入生成的 .toml 中修改 unit"),
+        ),
+        UnitFrom::FolderName => Some(
+            Diagnostic::new(
+                code::UNIT_GUESSED,
+                format!("报送单位取自所在文件夹名“{unit}”"),
+            )
+            .hint("请核对；不对时可用 --unit 指定，或在导入生成的 .toml 中修改 unit"),
         ),
         UnitFrom::Given | UnitFrom::UnderTitle => None,
     }

@@ -557,7 +557,16 @@ impl Fields<'_> {
             diags.push(
                 Diagnostic::new(code::EMPTY_TEXT, format!("{label}（{key}）不能为空"))
                     .at(self.file, v.span.clone())
-                    .hint(format!("请填写{label}")),
+                    .hint(match key {
+                        // The layout puts a placeholder there (ir::*_PLACEHOLDER).
+                        "title" => {
+                            format!("请填写{label}；用 --force 照样生成时，此处排为“〔标题〕”")
+                        }
+                        "unit" => {
+                            format!("请填写{label}；用 --force 照样生成时，此处排为“〔报送单位〕”")
+                        }
+                        _ => format!("请填写{label}"),
+                    }),
             );
         }
         Some(v)

@@ -130,6 +130,8 @@ pub struct Provenance {
 
 /// The custom property that names the source's hash.
 pub const SOURCE_HASH_PROPERTY: &str = "BaosongSourceSha256";
+/// The custom property that names the source's file name.
+pub const SOURCE_NAME_PROPERTY: &str = "BaosongSource";
 
 /// Renders one document to .docx bytes.
 pub fn render(ir: &Ir, rules: &Rules, from: Option<&Provenance>) -> Result<Vec<u8>, Diagnostic> {
@@ -316,7 +318,7 @@ fn package(
         format!("baosong {}", env!("CARGO_PKG_VERSION")),
     )];
     if let Some(p) = from {
-        props.push(("BaosongSource", p.source.clone()));
+        props.push((SOURCE_NAME_PROPERTY, p.source.clone()));
         props.push((SOURCE_HASH_PROPERTY, p.sha256.clone()));
     }
     let mut doc = Xml::part();
