@@ -333,3 +333,51 @@ impl Sums {
         ]
     }
 }
+
+/// The table, one row per county and the total, on a landscape page.
+pub fn sums_table(by_county: &BTreeMap<String, Sums>, total: &Sums, rules: &Rules) -> Ir {
+    let mut rows: Vec<Vec<String>> = by_county.iter().map(|(k, s)| s.row(k)).collect();
+    rows.push(total.row("合计"));
+    let table = Table {
+        title: None,
+        breakable_rows: false,
+        columns: vec![
+            stats_col("县区", 1.3, false),
+            stats_col("总结份数", 0.7, true),
+            stats_col("职业院校数", 0.8, true),
+            stats_col("企业数", 0.7, true),
+            stats_col("教师数", 0.8, true),
+            stats_col("学生数", 0.9, true),
+            stats_col("在校生数", 0.9, true),
+            stats_col("学生参与覆盖率", 1.0, true),
+            stats_col("参与总人数", 0.9, true),
+            stats_col("观摩体验项目数", 0.9, true),
+            stats_col("省级及以上媒体报道", 0.9, true),
+            stats_col("主要活动形式", 2.2, false),
+            stats_col("备注", 0.9, false),
+        ],
+        rows,
+    };
+    let page = rules.page.landscape();
+    let title = "职业教育活动周统计汇总表".to_string();
+    let unit = format!("共汇总 {} 份总结", total.summaries);
+    Ir {
+        title_lines: vec![title.clone()],
+        unit_lines: vec![unit.clone()],
+        title,
+        unit,
+        page,
+        landscape: true,
+        file_stem: None,
+        blocks: vec![Block::Table(table)],
+        figures: vec![],
+    }
+}
+
+fn stats_col(header: &str, width: f64, center: bool) -> Column {
+    Column {
+        header: header.into(),
+        width,
+        center,
+    }
+}

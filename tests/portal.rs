@@ -207,6 +207,7 @@ fn schools_see_only_their_own_and_only_the_office_sees_the_board() {
         "/api/stats",
         "/api/audit",
         "/api/status.xlsx",
+        "/api/stats.xlsx",
         "/api/export.zip",
         "/api/exports/x.pdf",
     ] {
@@ -232,6 +233,18 @@ fn schools_see_only_their_own_and_only_the_office_sees_the_board() {
         .unwrap();
     assert_eq!(first["sent"], 1);
     assert_eq!(first["region"], "东湖区");
+    // The summaries' sums as the command line's spreadsheet.
+    let sums = office.get("/api/stats.xlsx");
+    assert_eq!(sums.status, 200);
+    let xlsx = d.path().join("统计.xlsx");
+    std::fs::write(&xlsx, &sums.body).unwrap();
+    let sheet = xlsx_sheet(&xlsx);
+    let cells: Vec<String> = (0..4)
+        .flat_map(|r| (0..2).map(move |c| (r, c)))
+        .map(|(r, c)| sheet.get(r, c))
+        .collect();
+    assert!(cells.iter().any(|c| c == "县区"), "{cells:?}");
+    assert!(cells.iter().any(|c| c == "合计"), "{cells:?}");
     // A school's workspace is its own: B's folder has no A's drafts.
     let saved = a.post_json(
         "/api/save",
@@ -436,7 +449,10 @@ fn acknowledged_submissions_survive_kill_9() {
         cut_short >= 5,
         "the kills fell during the uploads in most rounds"
     );
-    // A backup while serving holds them all.
+    // A backup while serving holds them all, and the schools' drafts.
+    let draft = dir.join("workspaces/1/未提交的案例.toml");
+    std::fs::create_dir_all(draft.parent().unwrap()).unwrap();
+    std::fs::write(&draft, "title = \"还没写完\"\n").unwrap();
     let s = Server::start(&["--office", dir.to_str().unwrap()], d.path());
     let out = d.path().join("备份.zip");
     let o = run(
@@ -453,6 +469,10 @@ fn acknowledged_submissions_survive_kill_9() {
     let restored = d.path().join("恢复");
     let mut z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
     z.extract(&restored).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(restored.join("workspaces/1/未提交的案例.toml")).unwrap(),
+        "title = \"还没写完\"\n"
+    );
     let s = Server::start(&["--office", restored.to_str().unwrap()], d.path());
     let office = login(&s, &codes[3].1).unwrap();
     let all = office.get("/api/submissions").json();

@@ -244,11 +244,28 @@ fn backup(a: &OfficeBackupArgs, reporter: &mut Reporter) -> Result<(), Diagnosti
             std::fs::copy(&from, stage.path().join(f)).map_err(|e| fail(io_reason(&e)))?;
         }
     }
+    // Schools' unsubmitted drafts (forms and their photos): a draft being
+    // saved at this moment may be copied as it was a moment before.
+    let drafts = a.dir.join("workspaces");
+    let mut draft_files = 0;
+    for from in crate::server::portal::api::walk_files(&drafts) {
+        let Ok(rel) = from.strip_prefix(&a.dir) else {
+            continue;
+        };
+        let to = stage.path().join(rel);
+        std::fs::create_dir_all(crate::files::dir_of(&to)).map_err(|e| fail(io_reason(&e)))?;
+        if std::fs::hard_link(&from, &to).is_err() {
+            std::fs::copy(&from, &to)
+                .map_err(|e| fail(format!("{}：{}", from.display(), io_reason(&e))))?;
+        }
+        draft_files += 1;
+    }
     crate::server::portal::api::zip_dir(stage.path(), &a.out).map_err(fail)?;
     reporter.note(&format!(
-        "已备份到 {}（数据库和 {} 个材料文件）。恢复：解压到一个新文件夹，再运行 baosong serve --office 该文件夹。",
+        "已备份到 {}（数据库、{} 个材料文件和 {} 个草稿文件）。恢复：解压到一个新文件夹，再运行 baosong serve --office 该文件夹。",
         a.out.display(),
-        shas.len()
+        shas.len(),
+        draft_files
     ));
     Ok(())
 }

@@ -9,17 +9,9 @@ use crate::board::Sums;
 use crate::check::Context;
 use crate::cli::StatsArgs;
 use crate::diag::{code, Diagnostic, Group, Reporter};
-use crate::ir::{Block, Column, Ir, Table};
+use crate::ir::Ir;
 use crate::model::Extra;
 use crate::rules::Rules;
-
-fn col(header: &str, width: f64, center: bool) -> Column {
-    Column {
-        header: header.into(),
-        width,
-        center,
-    }
-}
 
 pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
     let (files, problems) = match crate::submission::find(&args.paths) {
@@ -48,7 +40,7 @@ pub fn run(args: &StatsArgs, reporter: &mut Reporter) -> u8 {
         .clone()
         .unwrap_or_else(|| PathBuf::from("."));
     let rules = crate::config::load_rules(args.fonts.rules.as_deref(), &dir).unwrap_or_default();
-    let ir = sums_table(&tally, &rules);
+    let ir = crate::board::sums_table(&tally.by_county, &tally.total, &rules);
     if !write_outputs(&ir, &rules, &dir, args, &files, reporter) {
         status = exit::UNUSABLE;
     }
@@ -114,46 +106,6 @@ fn tally(files: &[PathBuf], args: &StatsArgs, reporter: &mut Reporter) -> Tally 
         tally.first_dir.get_or_insert(dir);
     }
     tally
-}
-
-/// The table, one row per county and the total, on a landscape page.
-fn sums_table(tally: &Tally, rules: &Rules) -> Ir {
-    let mut rows: Vec<Vec<String>> = tally.by_county.iter().map(|(k, s)| s.row(k)).collect();
-    rows.push(tally.total.row("合计"));
-    let table = Table {
-        title: None,
-        breakable_rows: false,
-        columns: vec![
-            col("县区", 1.3, false),
-            col("总结份数", 0.7, true),
-            col("职业院校数", 0.8, true),
-            col("企业数", 0.7, true),
-            col("教师数", 0.8, true),
-            col("学生数", 0.9, true),
-            col("在校生数", 0.9, true),
-            col("学生参与覆盖率", 1.0, true),
-            col("参与总人数", 0.9, true),
-            col("观摩体验项目数", 0.9, true),
-            col("省级及以上媒体报道", 0.9, true),
-            col("主要活动形式", 2.2, false),
-            col("备注", 0.9, false),
-        ],
-        rows,
-    };
-    let page = rules.page.landscape();
-    let title = "职业教育活动周统计汇总表".to_string();
-    let unit = format!("共汇总 {} 份总结", tally.total.summaries);
-    Ir {
-        title_lines: vec![title.clone()],
-        unit_lines: vec![unit.clone()],
-        title,
-        unit,
-        page,
-        landscape: true,
-        file_stem: None,
-        blocks: vec![Block::Table(table)],
-        figures: vec![],
-    }
 }
 
 /// Writes the spreadsheet (when the table makes one), the Word file and

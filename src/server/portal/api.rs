@@ -46,6 +46,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/api/status", get(status))
         .route("/api/status.xlsx", get(status_xlsx))
         .route("/api/stats", get(stats))
+        .route("/api/stats.xlsx", get(stats_xlsx))
         .route("/api/compile", post(compile))
         .route("/api/compile/{job}", get(job))
         .route("/api/exports/{name}", get(export_file))
@@ -338,7 +339,7 @@ fn accept(
     Ok((id, diags))
 }
 
-fn walk_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn walk_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -652,31 +653,64 @@ pub(crate) fn snapshot(p: &Portal, dest: &Path) -> Result<Vec<PathBuf>, ApiError
 }
 
 /// `GET /api/stats`: every summary's figures added up, per county.
+/// Every latest summary's figures, per county and in total, as `baosong
+/// stats` adds them up.
+fn tally(p: &Portal) -> Result<(std::collections::BTreeMap<String, Sums>, Sums), ApiError> {
+    let tmp = tempfile::Builder::new()
+        .prefix("stats-")
+        .tempdir_in(p.dir.join("tmp"))
+        .map_err(|e| internal(crate::files::io_reason(&e)))?;
+    let files = snapshot(p, tmp.path())?;
+    let rules = std::sync::Arc::new(p.rules());
+    let mut by: std::collections::BTreeMap<String, Sums> = Default::default();
+    let mut total = Sums::default();
+    for f in files {
+        let e = submission::examine_with(&f, rules.clone(), &Context::default());
+        let Some(d) = &e.document else { continue };
+        let Extra::Summary(st) = &d.extra else {
+            continue;
+        };
+        // A summary without a county counts under its unit.
+        let county = d
+            .region
+            .as_ref()
+            .map(|r| r.value.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| d.unit.value.trim().to_string());
+        by.entry(county).or_default().add(st, e.errors() > 0);
+        total.add(st, e.errors() > 0);
+    }
+    Ok((by, total))
+}
+
+/// The sums as the command line's spreadsheet (活动周统计汇总.xlsx).
+async fn stats_xlsx(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+) -> Result<Response, ApiError> {
+    let (_, session) = office(&app, &headers)?;
+    let from = addr(&peer, &headers);
+    blocking(move || {
+        let p = portal(&app)?;
+        let (by, total) = tally(p)?;
+        let rules = p.rules();
+        let ir = crate::board::sums_table(&by, &total, &rules);
+        let bytes = crate::render::xlsx::render(&ir, &rules)
+            .map_err(|d| internal(d.message))?
+            .ok_or_else(ApiError::not_found)?;
+        p.store
+            .audit(Some(&session.unit), "下载", "活动周统计汇总.xlsx", &from);
+        Ok(attachment("活动周统计汇总.xlsx", bytes))
+    })
+    .await
+}
+
 async fn stats(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
     office(&app, &headers)?;
     blocking(move || {
         let p = portal(&app)?;
-        let tmp = tempfile::Builder::new()
-            .prefix("stats-")
-            .tempdir_in(p.dir.join("tmp"))
-            .map_err(|e| internal(crate::files::io_reason(&e)))?;
-        let files = snapshot(p, tmp.path())?;
-        let rules = std::sync::Arc::new(p.rules());
-        let mut by: std::collections::BTreeMap<String, Sums> = Default::default();
-        let mut total = Sums::default();
-        for f in files {
-            let e = submission::examine_with(&f, rules.clone(), &Context::default());
-            let Some(d) = &e.document else { continue };
-            let Extra::Summary(st) = &d.extra else { continue };
-            let county = d
-                .region
-                .as_ref()
-                .map(|r| r.value.trim().to_string())
-                .filter(|r| !r.is_empty())
-                .unwrap_or_else(|| d.unit.value.trim().to_string());
-            by.entry(county).or_default().add(st, e.errors() > 0);
-            total.add(st, e.errors() > 0);
-        }
+        let (by, total) = tally(p)?;
         let row = |name: &str, s: &Sums| {
             json!({
                 "name": name, "summaries": s.summaries, "schools": s.schools, "enterprises": s.enterprises,

@@ -329,17 +329,23 @@ pub fn clear_cookie() -> String {
     format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
-/// The client's address: the peer, or the first forwarded address when
-/// the peer is a proxy on this machine.
+/// The client's address: the peer, or, when the peer is a proxy on this
+/// machine, the address that proxy added last to X-Forwarded-For (the
+/// entries before it are whatever the client sent, so a client could
+/// otherwise pick a new address for each guess).
 pub fn client_addr(peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
     let peer_ip = peer.map(|p| p.ip());
     if peer_ip.is_some_and(|ip| ip.is_loopback()) {
         if let Some(f) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .next_back()
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
         {
-            return f.trim().to_string();
+            return f.to_string();
         }
     }
     peer_ip
@@ -350,6 +356,20 @@ pub fn client_addr(peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_cannot_choose_its_forwarded_address() {
+        let local: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let far: SocketAddr = "203.0.113.9:5000".parse().unwrap();
+        let mut h = HeaderMap::new();
+        // The client wrote the first entry; the proxy appended the last.
+        h.insert("x-forwarded-for", "1.2.3.4, 198.51.100.7".parse().unwrap());
+        assert_eq!(client_addr(Some(local), &h), "198.51.100.7");
+        // Not through a proxy on this machine: the header is ignored.
+        assert_eq!(client_addr(Some(far), &h), "203.0.113.9");
+        h.insert("x-forwarded-for", " ".parse().unwrap());
+        assert_eq!(client_addr(Some(local), &h), "127.0.0.1");
+    }
 
     #[test]
     fn codes_name_their_unit_and_verify() {
