@@ -226,6 +226,14 @@ fn preview_checks_saves_and_downloads_the_cli_bytes() {
         std::fs::read(out.join(format!("{stem}.pdf"))).unwrap() == pdf.body,
         "pdf differs"
     );
+    // Text goes gzipped to a browser that asks; a PDF goes as it is.
+    let gz = [("Accept-Encoding", "gzip")];
+    let script = s.get("/static/edit.js", &gz);
+    assert_eq!(script.status, 200);
+    assert_eq!(script.header("content-encoding"), Some("gzip"));
+    let pdf_gz = s.get(&format!("/api/download/pdf?path={enc}"), &gz);
+    assert_eq!(pdf_gz.header("content-encoding"), None);
+    assert!(pdf_gz.body == pdf.body);
     // Opening the saved material gives the values back.
     let m = s.get(&format!("/api/material?path={enc}"), &[]).json();
     assert_eq!(m["values"]["unit"], "南昌市第一中等专业学校");
@@ -334,8 +342,8 @@ fn workbench_in_a_real_browser() {
     wd.wait_until("B0203 on the narrow photo", Duration::from_secs(10), |wd| {
         has(wd, ".photo[data-photo='1'] [data-code=B0203]")
     });
-    // Clicking a problem puts the cursor in its field.
-    wd.find(".photo[data-photo='1'] button").unwrap().click(); // remove it again
+    // Removing the narrow photo removes its problem.
+    wd.find(".photo[data-photo='1'] button").unwrap().click();
     wd.wait_until("B0203 gone", Duration::from_secs(10), |wd| {
         !has(wd, "#diagnostics [data-code=B0203]")
     });
@@ -415,4 +423,85 @@ fn workbench_in_a_real_browser() {
         wd.find_all(".photo").len() >= 3,
         "the example's photos came along"
     );
+}
+
+// A Word file already in the folder, opened from the start page: converted
+// into a form beside it, the original untouched and the page told that
+// both are there; a path outside the folder is refused.
+#[test]
+fn a_listed_word_file_opens_as_a_form_and_keeps_its_original() {
+    let d = tempfile::tempdir().unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/case/story.toml");
+    let o = run(
+        &[
+            "build",
+            examples.to_str().unwrap(),
+            "--format",
+            "docx",
+            "-o",
+            d.path().to_str().unwrap(),
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let folder = d.path().join("材料");
+    std::fs::create_dir(&folder).unwrap();
+    let original = folder.join("学校交来的.docx");
+    std::fs::rename(d.path().join("story.docx"), &original).unwrap();
+    let before = std::fs::read(&original).unwrap();
+    let s = Server::start(&[folder.to_str().unwrap()], d.path());
+    let csrf = token(&s);
+    let import = |rel: &str| {
+        let (ct, body) = multipart(&[("path", None, rel.as_bytes())]);
+        let origin = s.origin();
+        request(
+            s.port,
+            "POST",
+            "/api/import",
+            &[
+                ("Origin", &origin),
+                ("X-CSRF-Token", &csrf),
+                ("Content-Type", &ct),
+            ],
+            &body,
+        )
+    };
+    let r = import("学校交来的.docx");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    let toml = v["path"].as_str().unwrap();
+    assert!(
+        toml.ends_with(".toml") && folder.join(toml).is_file(),
+        "{v}"
+    );
+    assert!(
+        v["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["code"] == "B1006"),
+        "{v}"
+    );
+    assert_eq!(
+        std::fs::read(&original).unwrap(),
+        before,
+        "original untouched"
+    );
+    let m = s
+        .get(
+            &format!(
+                "/api/material?path={}",
+                toml.bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect::<String>()
+            ),
+            &[],
+        )
+        .json();
+    assert_eq!(m["values"]["unit"], "南昌市第一中等专业学校");
+    // Outside the folder: refused, nothing written there.
+    std::fs::copy(&original, d.path().join("外面.docx")).unwrap();
+    let r = import("../外面.docx");
+    assert!(matches!(r.status, 400 | 403 | 404), "{}", r.status);
+    assert!(!d.path().join("外面.toml").exists());
 }

@@ -82,7 +82,28 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         app.clone(),
         guard::check,
     ))
+    .layer(compression())
     .with_state(app)
+}
+
+/// Pages, scripts and JSON go gzipped to browsers that ask: a board
+/// polled every 2 s by an office on a school network. PDFs, Word files,
+/// zips and page images are compressed already and go as they are.
+fn compression(
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use axum::http::{header, Extensions, HeaderMap, StatusCode, Version};
+    use tower_http::compression::Predicate;
+    let textual = |_: StatusCode, _: Version, h: &HeaderMap, _: &Extensions| {
+        h.get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| {
+                t.starts_with("text/")
+                    || t.starts_with("application/json")
+                    || t.starts_with("application/javascript")
+            })
+    };
+    tower_http::compression::CompressionLayer::new()
+        .compress_when(tower_http::compression::predicate::SizeAbove::new(1024).and(textual))
 }
 
 /// Runs the server until Ctrl-C. Returns the exit status.

@@ -617,7 +617,7 @@ async fn import(
                 // An upload's folder here is ours, not the school's.
                 folder: None,
             };
-            let (toml, notes) =
+            let (toml, mut notes) =
                 submission::import_into(&bytes, &out, &stem_name, &rules, &hints, &[]).map_err(
                     |d| {
                         ApiError::new(
@@ -626,6 +626,19 @@ async fn import(
                         )
                     },
                 )?;
+            if let Err(original) = &source {
+                notes.insert(
+                    0,
+                    crate::diag::Diagnostic::new(
+                        crate::diag::code::ORIGINAL_KEPT,
+                        format!(
+                            "已把“{}”转换为这份表格，原 Word 文件保持不变",
+                            ws2.rel(original)
+                        ),
+                    )
+                    .hint("两份都在文件夹中时会被算作两份材料；定稿后请只保留或只报送其中一份"),
+                );
+            }
             Ok(Json(json!({
                 "path": ws2.rel(&toml),
                 "notes": notes.iter().map(|d| diag_json(d, None)).collect::<Vec<_>>(),
