@@ -606,3 +606,88 @@ fn a_school_submits_and_the_office_watches_and_compiles_in_a_real_browser() {
         assert!(text.contains("云端展风采"), "{text}");
     }
 }
+
+// Portal mode guards its writes as the workbench does: the session's
+// token and our own origin; file names stay inside; a file over the
+// limit gets a Chinese 413 and the server goes on; the cookie is Secure
+// behind an HTTPS proxy.
+#[test]
+fn portal_writes_need_token_and_origin_and_names_stay_inside() {
+    let d = tempfile::tempdir().unwrap();
+    let (dir, codes) = init(d.path());
+    let s = Server::start(
+        &["--office", dir.to_str().unwrap(), "--max-photo-mb", "1"],
+        d.path(),
+    );
+    let a = login(&s, &codes[0].1).unwrap();
+    let small = baosong::testkit::jpeg(64, 48, None);
+    let toml = case_toml("南昌市第一中等专业学校", "守门");
+    let (ct, body) = multipart(&[
+        ("material", Some("case.toml"), toml.as_bytes()),
+        ("files", Some("photos/01.jpg"), &small),
+    ]);
+    let post = |headers: &[(&str, &str)]| {
+        let mut h = vec![("Cookie", a.cookie.as_str()), ("Content-Type", ct.as_str())];
+        h.extend_from_slice(headers);
+        request(s.port, "POST", "/api/submissions", &h, &body)
+    };
+    // Without the token, or from another origin: refused, nothing stored.
+    assert_eq!(post(&[("Origin", &a.origin)]).status, 403);
+    assert_eq!(
+        post(&[("Origin", "http://evil.example"), ("X-CSRF-Token", &a.csrf)]).status,
+        403
+    );
+    assert_eq!(
+        a.get("/api/submissions").json().as_array().unwrap().len(),
+        0
+    );
+    // A file name reaching out of the submission does not land outside.
+    let r = a.submit(
+        "case.toml",
+        &toml,
+        &[("../../evil.jpg", &small), ("photos/01.jpg", &small)],
+    );
+    if r.status == 201 {
+        let one = a
+            .get(&format!(
+                "/api/submissions/{}",
+                r.json()["id"].as_str().unwrap()
+            ))
+            .json();
+        for f in one["files"].as_array().unwrap() {
+            assert!(!f["path"].as_str().unwrap().contains(".."), "{one}");
+        }
+    } else {
+        assert!(matches!(r.status, 400 | 422), "{}", r.text());
+    }
+    let mut stack = vec![d.path().to_path_buf()];
+    while let Some(p) = stack.pop() {
+        for e in std::fs::read_dir(&p).unwrap().flatten() {
+            assert_ne!(e.file_name(), "evil.jpg", "{}", e.path().display());
+            if e.path().is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+    // Over the limit: a Chinese 413, and the server still answers.
+    let big = baosong::testkit::photo(2400, 1600, 3, 95);
+    let r = a.submit("case.toml", &toml, &[("photos/01.jpg", &big)]);
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert!(r.text().contains("MB"), "{}", r.text());
+    assert_eq!(a.get("/api/session").status, 200);
+    // Behind an HTTPS proxy on this machine the cookie is Secure.
+    let origin = s.origin();
+    let r = request(
+        s.port,
+        "POST",
+        "/api/login",
+        &[
+            ("Origin", &origin),
+            ("Content-Type", "application/json"),
+            ("X-Forwarded-Proto", "https"),
+        ],
+        json!({ "code": codes[1].1 }).to_string().as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.header("set-cookie").unwrap().contains("; Secure"));
+}
