@@ -342,6 +342,8 @@ pub fn search_for(input_dir: &Path, font_paths: &[PathBuf]) -> FontSearch {
 pub struct FontCache {
     font_paths: Vec<PathBuf>,
     sets: std::sync::Mutex<HashMap<(PathBuf, String), std::sync::Arc<FontSet>>>,
+    /// `sets` widened for rare characters, by the characters too.
+    wider: std::sync::Mutex<HashMap<(PathBuf, String, String), std::sync::Arc<FontSet>>>,
 }
 
 impl FontCache {
@@ -349,15 +351,13 @@ impl FontCache {
         FontCache {
             font_paths: font_paths.to_vec(),
             sets: Default::default(),
+            wider: Default::default(),
         }
     }
 
     /// The fonts for an input in `dir` under `rules`.
     pub fn get(&self, dir: &Path, rules: &Rules) -> std::sync::Arc<FontSet> {
-        let key = (
-            dir.to_path_buf(),
-            serde_json::to_string(&rules.faces).unwrap_or_default(),
-        );
+        let key = (dir.to_path_buf(), faces_key(rules));
         let mut sets = self.sets.lock().unwrap_or_else(|e| e.into_inner());
         sets.entry(key)
             .or_insert_with(|| {
@@ -365,6 +365,41 @@ impl FontCache {
             })
             .clone()
     }
+
+    /// `get`'s fonts with installed faces for `chars` that none of them
+    /// has (`FontSet::with_characters`). Kept: a preview asks on every
+    /// keystroke, and loading and hashing those faces each time would cost
+    /// more than the layout.
+    pub fn covering(
+        &self,
+        dir: &Path,
+        rules: &Rules,
+        chars: &std::collections::BTreeSet<char>,
+    ) -> std::sync::Arc<FontSet> {
+        let base = self.get(dir, rules);
+        if chars.is_empty() {
+            return base;
+        }
+        let key = (dir.to_path_buf(), faces_key(rules), chars.iter().collect());
+        let mut wider = self.wider.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(set) = wider.get(&key) {
+            return set.clone();
+        }
+        // Each entry holds font data: a bound, as texts change.
+        if wider.len() >= 32 {
+            wider.clear();
+        }
+        let set = base
+            .with_characters(chars)
+            .map(std::sync::Arc::new)
+            .unwrap_or(base);
+        wider.insert(key, set.clone());
+        set
+    }
+}
+
+fn faces_key(rules: &Rules) -> String {
+    serde_json::to_string(&rules.faces).unwrap_or_default()
 }
 
 #[cfg(test)]

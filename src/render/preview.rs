@@ -59,8 +59,7 @@ impl Preview {
         photo: &dyn Fn(usize) -> Bytes,
     ) -> Result<Vec<PageImage>, Diagnostic> {
         let data = pdf::document_data(ir, rules, fonts);
-        self.world
-            .set_fonts(fonts.fonts.clone(), fonts.book.clone());
+        self.world.set_fonts(&fonts.fonts, &fonts.book);
         self.world
             .set_file("/document.json", Bytes::new(data.to_string().into_bytes()));
         let mut keep = vec!["/lib.typ".to_string(), "/document.json".to_string()];

@@ -28,10 +28,10 @@ impl MemoryWorld {
     /// Uses these faces from the next compile on (a document that needs
     /// an installed face for a rare character); unchanged faces keep
     /// Typst's caches.
-    pub fn set_fonts(&mut self, fonts: Vec<Font>, book: FontBook) {
+    pub fn set_fonts(&mut self, fonts: &[Font], book: &FontBook) {
         if self.fonts != fonts {
-            self.fonts = fonts;
-            self.book = LazyHash::new(book);
+            self.fonts = fonts.to_vec();
+            self.book = LazyHash::new(book.clone());
         }
     }
 

@@ -294,11 +294,11 @@ fn preview_now(app: &App, ws: &Workspace, req: &Edited) -> Result<Value, ApiErro
     let chars = e.document.as_ref().map(crate::check::body_word_count);
     if let Some(doc) = &e.document {
         let dir = crate::files::dir_of(&path);
-        let fonts = app.fonts.get(&dir, &rules);
         // As `build` does: installed faces join in for rare characters, so
         // the preview draws what the PDF will.
-        let wider = fonts.with_characters(&crate::coverage::missing(doc, &fonts));
-        let fonts: &crate::fonts::FontSet = wider.as_ref().unwrap_or(&fonts);
+        let rare = crate::coverage::missing(doc, &app.fonts.get(&dir, &rules));
+        let fonts = app.fonts.covering(&dir, &rules, &rare);
+        let fonts: &crate::fonts::FontSet = &fonts;
         let (ir, found) = submission::layout(doc, &diags, &rules, Some(fonts));
         diags.extend(found);
         if let Some(ir) = ir {
