@@ -334,6 +334,16 @@ impl Sums {
     }
 }
 
+/// Where a summary's figures are added up: its county, or its unit when
+/// it names none.
+pub fn county_of(doc: &Document) -> String {
+    doc.region
+        .as_ref()
+        .map(|r| r.value.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| doc.unit.value.trim().to_string())
+}
+
 /// The table, one row per county and the total, on a landscape page.
 pub fn sums_table(by_county: &BTreeMap<String, Sums>, total: &Sums, rules: &Rules) -> Ir {
     let mut rows: Vec<Vec<String>> = by_county.iter().map(|(k, s)| s.row(k)).collect();

@@ -9,7 +9,6 @@
 
 mod support;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -203,19 +202,8 @@ fn snapshot_photo_too_narrow() {
     snapshot("b0203_photo_too_narrow.txt", &t);
 }
 
-/// A .docx holding just `document_xml`.
 fn docx(document_xml: &str) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
-        let mut z = zip::ZipWriter::new(&mut out);
-        let o = zip::write::SimpleFileOptions::default();
-        z.start_file("[Content_Types].xml", o).unwrap();
-        z.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>").unwrap();
-        z.start_file("word/document.xml", o).unwrap();
-        z.write_all(document_xml.as_bytes()).unwrap();
-        z.finish().unwrap();
-    }
-    out.into_inner()
+    docx_of(document_xml, None)
 }
 
 #[test]

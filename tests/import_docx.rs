@@ -12,23 +12,8 @@ fn examples() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
 }
 
-/// A .docx holding just `document_xml` (and numbering, if given).
 fn docx(document_xml: &str, numbering: Option<&str>) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
-        let mut z = zip::ZipWriter::new(&mut out);
-        let o = zip::write::SimpleFileOptions::default();
-        z.start_file("[Content_Types].xml", o).unwrap();
-        z.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>").unwrap();
-        z.start_file("word/document.xml", o).unwrap();
-        z.write_all(document_xml.as_bytes()).unwrap();
-        if let Some(n) = numbering {
-            z.start_file("word/numbering.xml", o).unwrap();
-            z.write_all(n.as_bytes()).unwrap();
-        }
-        z.finish().unwrap();
-    }
-    out.into_inner()
+    docx_of(document_xml, numbering)
 }
 
 const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;

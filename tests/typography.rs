@@ -185,58 +185,31 @@ fn an_installed_face_draws_what_ours_lack() {
     std::fs::create_dir(&fonts).unwrap();
     std::fs::copy(font, fonts.join(Path::new(font).file_name().unwrap())).unwrap();
     case(d.path(), "s.toml", "雪人", "某校", "正文里有一个雪人☃。");
-    let o = run(&["build", "s.toml"], d.path());
-    assert!(
-        stderr(&o).contains("B0303"),
-        "without it: lost and said: {}",
-        stderr(&o)
-    );
-    let o = run(
-        &["build", "s.toml", "--font-path", fonts.to_str().unwrap()],
-        d.path(),
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!stderr(&o).contains("B0303"), "{}", stderr(&o));
-    if have("pdftotext") {
-        let text = tool(
-            "pdftotext",
-            &[d.path().join("s.pdf").to_str().unwrap(), "-"],
-        );
-        assert!(text.contains('☃'), "{text}");
-    }
-    // The volume too: lost and said without the face, drawn with it.
-    std::fs::write(d.path().join("baosong.toml"), RELAXED).unwrap();
     std::fs::write(
         d.path().join("collection.toml"),
         "title = \"汇编\"\nissuer = \"某处\"\ndate = 2020-11-30\nsources = [\"s.toml\"]\n",
     )
     .unwrap();
-    let o = run(
-        &["compile", "collection.toml", "-o", "out", "--format", "pdf"],
-        d.path(),
-    );
-    assert!(stderr(&o).contains("B0303"), "{}", stderr(&o));
-    let o = run(
-        &[
-            "compile",
-            "collection.toml",
-            "-o",
-            "out",
-            "--format",
-            "pdf",
-            "--font-path",
-            fonts.to_str().unwrap(),
-        ],
-        d.path(),
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!stderr(&o).contains("B0303"), "{}", stderr(&o));
-    if have("pdftotext") {
-        let text = tool(
-            "pdftotext",
-            &[d.path().join("out/汇编.pdf").to_str().unwrap(), "-"],
+    // The document and the volume alike: lost and said without the face,
+    // drawn with it.
+    let build = ["build", "s.toml"];
+    let compile = ["compile", "collection.toml", "-o", "out", "--format", "pdf"];
+    for (args, pdf) in [(&build[..], "s.pdf"), (&compile[..], "out/汇编.pdf")] {
+        let o = run(args, d.path());
+        assert!(
+            stderr(&o).contains("B0303"),
+            "{args:?} without it: lost and said: {}",
+            stderr(&o)
         );
-        assert!(text.contains('☃'), "{text}");
+        let mut with = args.to_vec();
+        with.extend(["--font-path", fonts.to_str().unwrap()]);
+        let o = run(&with, d.path());
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("B0303"), "{}", stderr(&o));
+        if have("pdftotext") {
+            let text = tool("pdftotext", &[d.path().join(pdf).to_str().unwrap(), "-"]);
+            assert!(text.contains('☃'), "{args:?}: {text}");
+        }
     }
 }
 

@@ -90,13 +90,7 @@ fn tally(files: &[PathBuf], args: &StatsArgs, reporter: &mut Reporter) -> Tally 
                 .filter(|d| d.code.group() == Group::Summary),
         );
         tally.flagged |= flagged;
-        // A summary without a county counts under its unit.
-        let county = doc
-            .region
-            .as_ref()
-            .map(|r| r.value.trim().to_string())
-            .filter(|r| !r.is_empty())
-            .unwrap_or_else(|| doc.unit.value.trim().to_string());
+        let county = crate::board::county_of(doc);
         tally
             .by_county
             .entry(county)

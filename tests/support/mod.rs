@@ -40,6 +40,27 @@ pub fn compile_docx(dir: &Path, collection_toml: &str) -> Output {
     )
 }
 
+/// A .docx holding just `document_xml` (and numbering, if given): the
+/// least Word file the importer reads.
+pub fn docx_of(document_xml: &str, numbering: Option<&str>) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut out);
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("[Content_Types].xml", o).unwrap();
+        z.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>").unwrap();
+        z.start_file("word/document.xml", o).unwrap();
+        z.write_all(document_xml.as_bytes()).unwrap();
+        if let Some(n) = numbering {
+            z.start_file("word/numbering.xml", o).unwrap();
+            z.write_all(n.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    out.into_inner()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

@@ -670,14 +670,9 @@ fn tally(p: &Portal) -> Result<(std::collections::BTreeMap<String, Sums>, Sums),
         let Extra::Summary(st) = &d.extra else {
             continue;
         };
-        // A summary without a county counts under its unit.
-        let county = d
-            .region
-            .as_ref()
-            .map(|r| r.value.trim().to_string())
-            .filter(|r| !r.is_empty())
-            .unwrap_or_else(|| d.unit.value.trim().to_string());
-        by.entry(county).or_default().add(st, e.errors() > 0);
+        by.entry(crate::board::county_of(d))
+            .or_default()
+            .add(st, e.errors() > 0);
         total.add(st, e.errors() > 0);
     }
     Ok((by, total))
