@@ -293,6 +293,47 @@ pub fn probe(path: &Path, max_pixels: u64) -> Result<Photo, PhotoError> {
     Photo::open(path, max_pixels)
 }
 
+/// `(w, h)` scaled down to at most `max_w` wide, in proportion.
+fn fit_width((w, h): (u32, u32), max_w: u32) -> (u32, u32) {
+    if w > max_w {
+        let h = ((h as f64) * max_w as f64 / w as f64).round().max(1.0) as u32;
+        (max_w, h)
+    } else {
+        (w, h)
+    }
+}
+
+/// The photo decoded, scaled to `size` (as displayed), turned upright and
+/// encoded at `quality`: one path for print copies and screen copies.
+fn shrink(
+    bytes: Arc<[u8]>,
+    format: Format,
+    orientation: u16,
+    size: (u32, u32),
+    quality: u8,
+) -> Result<Vec<u8>, PhotoError> {
+    // Scale in the stored orientation, turn the small result.
+    let (sw, sh) = oriented(size, orientation);
+    let img = match format {
+        Format::Jpeg => DECODED.with_borrow_mut(|buf| {
+            let (dw, dh) = decode_jpeg(&bytes, buf)?;
+            let img = scale(&buf[..dw as usize * dh as usize * 3], (dw, dh), (sw, sh));
+            // A panorama's buffer is not kept for the rest of the run.
+            if buf.capacity() > 64 << 20 {
+                *buf = Vec::new();
+            }
+            img
+        })?,
+        Format::Png => {
+            let img = decode(&bytes)?;
+            let (dw, dh) = img.dimensions();
+            scale(img.as_raw(), (dw, dh), (sw, sh))?
+        }
+    };
+    drop(bytes);
+    encode(&orient(img, orientation), quality)
+}
+
 /// Stored pixel size turned by an EXIF orientation (5–8 swap the sides).
 fn oriented((w, h): (u32, u32), orientation: u16) -> (u32, u32) {
     if (5..=8).contains(&orientation) {
@@ -370,33 +411,14 @@ pub fn resample(
             }
         }
     }
-    let (tw, th) = if w > target_w {
-        let th = ((h as f64) * target_w as f64 / w as f64).round().max(1.0) as u32;
-        (target_w, th)
-    } else {
-        (w, h)
-    };
-    // Scale in the stored orientation, turn the small result.
-    let (sw, sh) = oriented((tw, th), photo.orientation);
-    let bytes = photo.bytes()?;
-    let img = match photo.format {
-        Format::Jpeg => DECODED.with_borrow_mut(|buf| {
-            let (dw, dh) = decode_jpeg(&bytes, buf)?;
-            let img = scale(&buf[..dw as usize * dh as usize * 3], (dw, dh), (sw, sh));
-            // A panorama's buffer is not kept for the rest of the run.
-            if buf.capacity() > 64 << 20 {
-                *buf = Vec::new();
-            }
-            img
-        })?,
-        Format::Png => {
-            let img = decode(&bytes)?;
-            let (dw, dh) = img.dimensions();
-            scale(img.as_raw(), (dw, dh), (sw, sh))?
-        }
-    };
-    drop(bytes);
-    let out = encode(&orient(img, photo.orientation), quality)?;
+    let size = fit_width((w, h), target_w);
+    let out = shrink(
+        photo.bytes()?,
+        photo.format,
+        photo.orientation,
+        size,
+        quality,
+    )?;
     if let (Some(p), Some(dir)) = (&cached, cache_dir) {
         // A cache that cannot be written only costs time next run.
         let _ = std::fs::create_dir_all(dir);
@@ -423,6 +445,17 @@ mod tests {
         assert_eq!(p.orientation, 6);
         assert_eq!(p.components, 3);
         assert_eq!(p.display_px(), (20, 40));
+    }
+
+    #[test]
+    fn screen_copies_are_upright_and_small() {
+        // Stored 64 × 32, shown turned (EXIF 6): 32 × 64, then 20 wide.
+        let small = screen_copy(&jpeg(64, 32, Some(6)), 6, 20).unwrap();
+        let img = image::load_from_memory(&small).unwrap();
+        assert_eq!((img.width(), img.height()), (20, 40));
+        let same = screen_copy(&jpeg(16, 8, None), 1, 20).unwrap();
+        let img = image::load_from_memory(&same).unwrap();
+        assert_eq!((img.width(), img.height()), (16, 8));
     }
 
     #[test]
@@ -477,34 +510,7 @@ mod tests {
 /// pixels wide, JPEG. Layout never depends on it: figure sizes come from
 /// the original's header.
 pub fn screen_copy(bytes: &[u8], orientation: u16, max_w: u32) -> Result<Vec<u8>, PhotoError> {
-    let img = image::load_from_memory(bytes).map_err(|e| PhotoError::Corrupt(e.to_string()))?;
-    // Shrink first, turn after: cheaper on large photos.
-    let (w, h) = (img.width(), img.height());
-    let long = if (5..=8).contains(&orientation) { h } else { w };
-    let img = if long > max_w {
-        let f = max_w as f64 / long as f64;
-        img.resize_exact(
-            ((w as f64 * f).round() as u32).max(1),
-            ((h as f64 * f).round() as u32).max(1),
-            image::imageops::FilterType::Triangle,
-        )
-    } else {
-        img
-    };
-    let img = match orientation {
-        2 => img.fliph(),
-        3 => img.rotate180(),
-        4 => img.flipv(),
-        5 => img.rotate90().fliph(),
-        6 => img.rotate90(),
-        7 => img.rotate270().fliph(),
-        8 => img.rotate270(),
-        _ => img,
-    };
-    let mut out = Vec::new();
-    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80);
-    img.to_rgb8()
-        .write_with_encoder(enc)
-        .map_err(|e| PhotoError::Corrupt(e.to_string()))?;
-    Ok(out)
+    let photo = Photo::from_bytes(Arc::from(bytes), u64::MAX)?;
+    let size = fit_width(oriented(photo.stored_px, orientation), max_w);
+    shrink(photo.bytes()?, photo.format, orientation, size, 80)
 }
